@@ -1,0 +1,57 @@
+# Tòa soạn: `make run` to use it, `make test` to test it. Nothing else to install by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install install-test translations migrate seed test test-sqlite test-postgres lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+# Compiled catalogues are built, not committed.
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d translations
+
+migrate: install
+	$(FLASK) db upgrade
+
+# The demo district is loaded the first time only.
+seed: migrate
+	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; \
+	else echo "Dữ liệu mẫu đã nạp trước đó (xóa instance/.demo-loaded để nạp lại)."; fi
+
+run: seed
+	@echo "Tòa soạn: http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check .
+	@echo "== the suite on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		$(BIN)/python -m pytest; \
+	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)."; fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,90 @@
+"""Settings, read from the environment.
+
+Defaults suit one machine: a SQLite file under ``instance/`` and a secret key
+generated once into ``instance/secret_key``. Production sets DATABASE_URL
+(PostgreSQL) and SECRET_KEY.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """The SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(url: str | None, instance_dir: Path) -> str:
+    """Normalise a DATABASE_URL: default SQLite file, and psycopg 3 for PostgreSQL."""
+    if not url:
+        return f"sqlite:///{instance_dir / 'toasoan.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("vi", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "toasoan@localhost")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
+
+    PER_PAGE = 25
+
+    @classmethod
+    def load_secret(cls) -> str:
+        return _secret_key(Path(cls.INSTANCE_DIR))
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("TEST_DATABASE_URL") or "sqlite://", INSTANCE_DIR
+    )
+    SECRET_KEY = "test-only-key-not-used-anywhere-else"
+    WTF_CSRF_ENABLED = True
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1  # tests that send mail start their own SMTP server and set the port
+    SERVER_NAME = None

@@ -1,0 +1,119 @@
+"""Tòa soạn: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, Config
+from webapp import access, errors, formatting
+from webapp.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(Config.INSTANCE_DIR),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = Config.load_secret()
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: Config.TIMEZONE)
+
+    _import_models()
+    _register_blueprints(app)
+    app.before_request(access.enforce_access)
+    errors.register(app)
+    formatting.register(app)
+    _register_template_context(app)
+    _register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    wanted = None
+    if current_user and current_user.is_authenticated:
+        wanted = current_user.locale
+    wanted = wanted or session.get("locale")
+    return wanted if wanted in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
+
+
+def _import_models() -> None:
+    # Every model is imported here, so that metadata (and migrations) know them all.
+    from webapp.audit import models as _audit  # noqa: F401
+    from webapp.auth import models as _auth  # noqa: F401
+    from webapp.taxonomy import models as _taxonomy  # noqa: F401
+    from webapp.units import models as _units  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.admin import bp as admin_bp
+    from webapp.auth import bp as auth_bp
+    from webapp.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp, url_prefix="/quan-tri")
+
+
+def _register_template_context(app: Flask) -> None:
+    from webapp.audit import labels as audit_labels
+    from webapp.forms import ActionForm
+    from webapp.roles import Role
+
+    @app.context_processor
+    def inject():
+        return {
+            "Role": Role,
+            "action_form": ActionForm(),
+            "current_endpoint": request.endpoint,
+            "audit_labels": audit_labels,
+            "languages": Config.LANGUAGES,
+        }
+
+
+def _register_cli(app: Flask) -> None:
+    from webapp.cli import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, let the web server and the job runner share the file."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    # Let SQLAlchemy, not the driver, open transactions, so savepoints work (SQLAlchemy's recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from webapp.forms import Form
+
+MIN_PASSWORD = 8
+
+
+class LoginForm(Form):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired()])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired()])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("Mật khẩu mới"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=128)]
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"), validators=[DataRequired(), EqualTo("new_password")]
+    )

@@ -1,0 +1,91 @@
+"""Users and their roles."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.extensions import db
+from webapp.roles import STAFF_ROLES, Role
+from webapp.timeutil import utcnow
+from webapp.units.models import Unit
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-case, so "NguyenVanA" and "nguyenvana" are one account.
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"
+
+    # Flask-Login: an inactive user is never signed in.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        # werkzeug's default is scrypt, a current memory-hard algorithm.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(r.role for r in self.role_rows)
+
+    @role_set.setter
+    def role_set(self, wanted) -> None:
+        wanted = {Role(r) for r in wanted}
+        self.role_rows = [r for r in self.role_rows if r.role in wanted] + [
+            UserRole(role=r) for r in sorted(wanted - self.role_set)
+        ]
+
+    def has_role(self, *candidates: Role) -> bool:
+        return bool(self.role_set & set(candidates))
+
+    @property
+    def is_staff(self) -> bool:
+        """Editorial-side users, who see every unit's data."""
+        return bool(self.role_set & STAFF_ROLES)
+
+    def sorted_roles(self) -> list[Role]:
+        return [r for r in Role if r in self.role_set]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="role",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        index=True,
+    )
+
+    user: Mapped[User] = relationship(back_populates="role_rows")

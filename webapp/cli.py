@@ -1,0 +1,79 @@
+"""Commands: ``flask --app wsgi seed-demo``."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from webapp.extensions import db
+
+
+def seed_demo() -> list[tuple[str, str, list[str]]]:
+    """Create the demo district once; later runs change nothing. Returns the demo accounts."""
+    from webapp import demo_data as demo
+    from webapp.auth import services as users
+    from webapp.auth.models import User
+    from webapp.taxonomy import services as terms
+    from webapp.taxonomy.models import Category, Genre, Topic
+    from webapp.text import slugify
+    from webapp.units import services as units
+    from webapp.units.models import Unit, UnitGroup
+
+    existing_units = {u.name: u for u in db.session.scalars(select(Unit))}
+    by_short = {u.short_name: u for u in existing_units.values()}
+    groups = [
+        (UnitGroup.MEMBER, demo.MEMBER_UNITS, demo.MEMBER_QUOTA),
+        (UnitGroup.COLLABORATOR, demo.COLLABORATOR_UNITS, demo.COLLABORATOR_QUOTA),
+    ]
+    for group, rows, quota in groups:
+        for name, short in rows:
+            if name in existing_units:
+                continue
+            unit = units.create_unit(
+                None,
+                name=name,
+                group=group,
+                short_name=short,
+                monthly_quota=quota,
+                contact_emails=f"{slugify(short)}@example.org",
+            )
+            by_short[short] = unit
+
+    for model, names in ((Category, demo.CATEGORIES), (Topic, demo.TOPICS)):
+        have = set(db.session.scalars(select(model.name)))
+        for name in names:
+            if name not in have:
+                terms.create_term(None, model, name=name)
+    have = set(db.session.scalars(select(Genre.code)))
+    for code, name in demo.GENRES:
+        if code not in have:
+            terms.create_term(None, Genre, name=name, code=code)
+
+    have = set(db.session.scalars(select(User.username)))
+    accounts = []
+    for username, full_name, short, roles in demo.ACCOUNTS:
+        accounts.append((username, full_name, roles))
+        if username in have:
+            continue
+        users.create_user(
+            None,
+            username=username,
+            full_name=full_name,
+            email=f"{username}@example.org",
+            unit_id=by_short[short].id,
+            roles=roles,
+            password=demo.DEMO_PASSWORD,
+        )
+    db.session.commit()
+    return accounts
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the demo district (25 units, sections, topics, genres, one account per role)."""
+    from webapp.demo_data import DEMO_PASSWORD
+
+    accounts = seed_demo()
+    click.echo(f"Dữ liệu mẫu đã sẵn sàng. Tài khoản (mật khẩu chung: {DEMO_PASSWORD}):")
+    for username, full_name, roles in accounts:
+        click.echo(f"  {username:<12} {full_name:<24} {', '.join(roles)}")

@@ -1,0 +1,21 @@
+"""Vietnamese text helpers: folding diacritics for search, and slugs."""
+
+import re
+import unicodedata
+
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str | None) -> str:
+    """Lower-case text without diacritics: "Đak Đoa" → "dak doa"."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text.translate(_SPECIAL))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return " ".join(text.lower().split())
+
+
+def slugify(text: str, max_length: int = 180) -> str:
+    """A URL-safe slug: "Bầu cử đại biểu" → "bau-cu-dai-bieu"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:max_length].rstrip("-") or "muc"
