@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request, session
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -89,6 +89,7 @@ def _register_template_context(app: Flask) -> None:
             "current_endpoint": request.endpoint,
             "audit_labels": audit_labels,
             "languages": Config.LANGUAGES,
+            "get_locale": get_locale,
         }
 
 

@@ -1,0 +1,166 @@
+"""Every route declares who may use it, and every role gets the answer the rule promises.
+
+The table below is the one place that says who may use what. A route added
+without a rule, or without a line here, makes these tests fail.
+"""
+
+import pytest
+
+from tests.conftest import csrf_token, login
+from tests.factories import make_category, make_genre, make_topic, make_unit, make_user
+from webapp.access import Rule, rule_for
+from webapp.roles import Role
+
+ADMIN = {Role.ADMIN}
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+EXPECTED = {
+    "static": PUBLIC,
+    "dashboard.index": PUBLIC,
+    "dashboard.home": SIGNED_IN,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.set_language": PUBLIC,
+    "auth.change_password": SIGNED_IN,
+    "admin.unit_list": ADMIN,
+    "admin.unit_create": ADMIN,
+    "admin.unit_row": ADMIN,
+    "admin.unit_edit": ADMIN,
+    "admin.unit_move": ADMIN,
+    "admin.unit_toggle": ADMIN,
+    "admin.user_list": ADMIN,
+    "admin.user_create": ADMIN,
+    "admin.user_edit": ADMIN,
+    "admin.user_reset_password": ADMIN,
+    "admin.user_toggle": ADMIN,
+    "admin.term_list": ADMIN,
+    "admin.term_create": ADMIN,
+    "admin.term_row": ADMIN,
+    "admin.term_edit": ADMIN,
+    "admin.term_toggle": ADMIN,
+    "admin.audit_log": ADMIN,
+}
+
+ACTORS = [None, *Role]  # None: not signed in
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules()]
+
+
+def test_every_route_declares_a_rule(app):
+    with app.test_request_context():
+        missing = [r.endpoint for r in _rules(app) if rule_for(r.endpoint) is None]
+    assert missing == [], f"routes without an access rule: {missing}"
+
+
+def test_every_route_is_in_the_table_with_its_rule(app):
+    with app.test_request_context():
+        declared = {}
+        for r in _rules(app):
+            rule = rule_for(r.endpoint)
+            declared[r.endpoint] = rule.kind if rule.kind != "roles" else set(rule.roles)
+    assert set(declared) == set(EXPECTED), (
+        f"not in the table: {set(declared) - set(EXPECTED)}; "
+        f"in the table but gone: {set(EXPECTED) - set(declared)}"
+    )
+    for endpoint, expected in EXPECTED.items():
+        assert declared[endpoint] == expected, endpoint
+
+
+def _fill(rule, ids):
+    values = {}
+    for arg in rule.arguments:
+        if arg == "kind":
+            values[arg] = "chuyen-muc"
+        elif arg == "direction":
+            values[arg] = "len"
+        elif arg == "code":
+            values[arg] = "vi"
+        elif arg == "filename":
+            values[arg] = "css/app.css"
+        elif arg == "term_id":
+            values[arg] = ids["category"]
+        else:
+            values[arg] = ids.get(arg, 1)
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _cases(app):
+    cases = []
+    for rule in _rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for actor in ACTORS:
+                cases.append((rule.endpoint, rule.rule, method, actor))
+    return cases
+
+
+@pytest.fixture
+def world():
+    unit = make_unit()
+    users = {role: make_user(role.value, unit=unit) for role in Role}
+    ids = {
+        "unit_id": unit.id,
+        "user_id": users[Role.CONTRIBUTOR].id,
+        "category": make_category().id,
+    }
+    make_topic()
+    make_genre()
+    return users, ids
+
+
+def test_each_role_gets_the_answer_its_rule_promises(app, client, world):
+    users, ids = world
+    failures = []
+    for actor in ACTORS:
+        client = app.test_client()
+        if actor is not None:
+            login(client, users[actor])
+        token = csrf_token(client)
+        for rule in _rules(app):
+            url = _fill(rule, ids)
+            access = rule_for_endpoint(app, rule.endpoint)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if rule.endpoint == "auth.logout":
+                    continue  # would end the session of the loop
+                response = client.open(url, method=method, data={"csrf_token": token})
+                status = response.status_code
+                allowed = access.allows(users[actor]) if actor else access.kind == "public"
+                went_to_login = status in (302, 303) and "/dang-nhap" in response.location
+                if status >= 500:
+                    failures.append((method, url, actor, status, "server error"))
+                elif allowed and (status == 403 or (went_to_login and actor is not None)):
+                    failures.append((method, url, actor, status, "refused but allowed"))
+                elif not allowed and actor is None and not went_to_login:
+                    failures.append((method, url, actor, status, "anonymous not sent to login"))
+                elif not allowed and actor is not None and status != 403:
+                    failures.append((method, url, actor, status, "allowed but should be refused"))
+    assert failures == []
+
+
+def rule_for_endpoint(app, endpoint) -> Rule:
+    with app.test_request_context():
+        return rule_for(endpoint)
+
+
+def test_a_view_without_a_rule_is_refused(app):
+    """Fail closed: a route registered without a decorator answers 403, not its content."""
+    from flask import Flask
+
+    from webapp.access import enforce_access
+
+    bare = Flask("bare")
+    bare.config.update(SECRET_KEY="x", LOGIN_DISABLED=False)
+    from webapp.extensions import login_manager
+
+    login_manager.init_app(bare)
+
+    @bare.route("/secret")
+    def secret():
+        return "the secret"
+
+    bare.before_request(enforce_access)
+    response = bare.test_client().get("/secret")
+    assert response.status_code == 403
+    assert b"the secret" not in response.data
