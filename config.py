@@ -49,6 +49,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # Flask refuses a larger request before reading it
+    MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 40_000_000  # decoded, 40 MP take 120-160 MB of memory
+    THUMBNAIL_SIZE = (480, 480)
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -72,6 +77,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25
+    # A submitted piece this similar (0..1) to a recent one is flagged in the queue.
+    DUPLICATE_THRESHOLD = float(os.environ.get("DUPLICATE_THRESHOLD", "0.4"))
 
     @classmethod
     def load_secret(cls) -> str:

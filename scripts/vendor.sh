@@ -12,3 +12,4 @@ fetch() {  # fetch NAME VERSION DEST FILE...
   cp "$work/$name/package/LICENSE"* "static/vendor/$dest/" 2>/dev/null || true
 }
 fetch htmx.org 2.0.11 htmx-2.0.11 dist/htmx.min.js
+fetch trix 2.1.19 trix-2.1.19 dist/trix.umd.min.js dist/trix.css

@@ -17,7 +17,6 @@ SIGNED_IN = "signed_in"
 
 EXPECTED = {
     "static": PUBLIC,
-    "dashboard.index": PUBLIC,
     "dashboard.home": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
@@ -40,6 +39,11 @@ EXPECTED = {
     "admin.term_edit": ADMIN,
     "admin.term_toggle": ADMIN,
     "admin.audit_log": ADMIN,
+    "public.home": PUBLIC,
+    "public.category": PUBLIC,
+    "public.article": PUBLIC,
+    "public.search": PUBLIC,
+    "public.feed": PUBLIC,
 }
 
 ACTORS = [None, *Role]  # None: not signed in

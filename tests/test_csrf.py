@@ -16,6 +16,10 @@ def test_every_post_route_refuses_without_token(app, client):
         "kind": "chuyen-muc",
         "direction": "len",
         "code": "en",
+        "action": "submit",
+        "piece_id": 1,
+        "image_id": 1,
+        "attachment_id": 1,
     }
     checked = []
     for rule in app.url_map.iter_rules():

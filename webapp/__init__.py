@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
@@ -51,6 +51,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # jobs and the CLI: the default, unless force_locale says
+        return Config.BABEL_DEFAULT_LOCALE
     wanted = None
     if current_user and current_user.is_authenticated:
         wanted = current_user.locale
@@ -62,6 +64,11 @@ def _import_models() -> None:
     # Every model is imported here, so that metadata (and migrations) know them all.
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.auth import models as _auth  # noqa: F401
+    from webapp.mail import models as _mail  # noqa: F401
+    from webapp.notifications import models as _notifications  # noqa: F401
+    from webapp.pieces import models as _pieces  # noqa: F401
+    from webapp.public import models as _public  # noqa: F401
+    from webapp.royalties import models as _royalties  # noqa: F401
     from webapp.taxonomy import models as _taxonomy  # noqa: F401
     from webapp.units import models as _units  # noqa: F401
 
@@ -70,14 +77,30 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.auth import bp as auth_bp
     from webapp.dashboard import bp as dashboard_bp
+    from webapp.notifications import bp as notifications_bp, routes as _notification_routes  # noqa: F401
+    from webapp.pieces import bp as pieces_bp, routes as _piece_routes  # noqa: F401
+    from webapp.public import bp as public_bp, routes as _public_routes  # noqa: F401
+    from webapp.review import bp as review_bp, routes as _review_routes  # noqa: F401
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp, url_prefix="/quan-tri")
+    app.register_blueprint(pieces_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_template_context(app: Flask) -> None:
     from webapp.audit import labels as audit_labels
+    from webapp.pieces.models import PieceState
+    from webapp.review.workflow import Action
+
+    def action_label(value):
+        return Action(value).label if value in Action._value2member_map_ else value
+
+    def state_label(value):
+        return PieceState(value).label if value in PieceState._value2member_map_ else value
     from webapp.forms import ActionForm
     from webapp.roles import Role
 
@@ -90,13 +113,17 @@ def _register_template_context(app: Flask) -> None:
             "audit_labels": audit_labels,
             "languages": Config.LANGUAGES,
             "get_locale": get_locale,
+            "action_label": action_label,
+            "state_label": state_label,
         }
 
 
 def _register_cli(app: Flask) -> None:
     from webapp.cli import seed_demo_command
+    from webapp.jobs import jobs_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(jobs_command)
 
 
 @event.listens_for(Engine, "connect")

@@ -48,6 +48,8 @@ def seed_demo() -> list[tuple[str, str, list[str]]]:
         if code not in have:
             terms.create_term(None, Genre, name=name, code=code)
 
+    _seed_example_rules(demo.EXAMPLE_RULE_SET)
+
     have = set(db.session.scalars(select(User.username)))
     accounts = []
     for username, full_name, short, roles in demo.ACCOUNTS:
@@ -65,6 +67,39 @@ def seed_demo() -> list[tuple[str, str, list[str]]]:
         )
     db.session.commit()
     return accounts
+
+
+def _seed_example_rules(spec: dict) -> None:
+    """The example coefficient table, once: an admin replaces it with the province's own."""
+    from datetime import date
+
+    from webapp.royalties.models import CountedPer, RoyaltyGenreRule, RoyaltyRuleSet
+    from webapp.taxonomy.models import Genre
+
+    if db.session.scalar(select(RoyaltyRuleSet.id).where(RoyaltyRuleSet.name == spec["name"])):
+        return
+    rule_set = RoyaltyRuleSet(
+        name=spec["name"],
+        legal_basis=spec["legal_basis"],
+        valid_from=date.fromisoformat(spec["valid_from"]),
+        unit_percent_centi=spec["unit_percent_centi"],
+        tier_percent_centi=spec["tier_percent_centi"],
+        is_example=True,
+    )
+    genres = {g.code: g for g in db.session.scalars(select(Genre))}
+    for code, (low, high, default, per) in spec["genres"].items():
+        if code in genres:
+            rule_set.genre_rules.append(
+                RoyaltyGenreRule(
+                    genre_id=genres[code].id,
+                    min_centi=low,
+                    max_centi=high,
+                    default_centi=default,
+                    counted_per=CountedPer(per),
+                )
+            )
+    db.session.add(rule_set)
+    db.session.flush()
 
 
 @click.command("seed-demo")

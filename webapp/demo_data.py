@@ -97,3 +97,24 @@ ACCOUNTS = [
     ("taichinh", "Đỗ Văn Ngân", "TCKH", ["contributor"]),
     ("huyendoan", "Ksor Thanh Niên", "HD", ["contributor"]),
 ]
+
+# The example coefficient table (Bắc Giang, QĐ 570/2013/QĐ-UBND, district and commune sites):
+# to be replaced by the province's own decision. Coefficients in hundredths.
+EXAMPLE_RULE_SET = {
+    "name": "Bảng hệ số mẫu (theo QĐ 570/2013/QĐ-UBND tỉnh Bắc Giang)",
+    "legal_basis": (
+        "Ví dụ: Quyết định số 570/2013/QĐ-UBND của UBND tỉnh Bắc Giang, áp dụng cho trang "
+        "thông tin điện tử cấp huyện, xã. Cần thay bằng quyết định của tỉnh."
+    ),
+    "valid_from": "2014-06-01",
+    "unit_percent_centi": 1000,  # 10 % of the base salary (Nghị định 18/2014/NĐ-CP)
+    "tier_percent_centi": 10000,  # 100 %
+    "genres": {
+        # code: (min, max, default, counted per)
+        "tin": (50, 200, 100, "piece"),
+        "bai": (200, 500, 300, "piece"),
+        "anh": (50, 100, 70, "photo"),
+        "media": (100, 500, 200, "piece"),
+        "van_ban": (0, 0, 0, "piece"),
+    },
+}

@@ -39,5 +39,32 @@ def moment(value: datetime | None) -> str:
     return to_local(value).strftime("%d/%m/%Y %H:%M")
 
 
+def waiting(since: datetime | None, now: datetime | None = None) -> str:
+    """How long since ``since`` (naive UTC): "3 ngày 2 giờ", "45 phút"."""
+    from flask_babel import gettext as _
+
+    from webapp.timeutil import utcnow
+
+    if since is None:
+        return ""
+    minutes = max(int(((now or utcnow()) - since).total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)d ngày %(h)d giờ", d=days, h=hours)
+    if hours:
+        return _("%(h)d giờ %(m)d phút", h=hours, m=minutes)
+    return _("%(m)d phút", m=minutes)
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment)
+    from webapp.royalties.rules import format_coefficient
+
+    app.jinja_env.filters.update(
+        money=money,
+        number=number,
+        day=day,
+        moment=moment,
+        waiting=waiting,
+        coefficient=format_coefficient,
+    )

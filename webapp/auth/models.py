@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Editors: how new submissions reach them by e-mail: "immediate", "digest" (daily) or "off".
+    submission_alerts: Mapped[str] = mapped_column(String(10), default="immediate")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,24 +1,15 @@
 """The staff home page: what each role works on, first."""
 
-from flask import redirect, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webapp.access import public, signed_in
+from webapp.access import signed_in
 from webapp.auth.models import User
 from webapp.dashboard import bp
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.roles import Role
 from webapp.units.models import Unit
-
-
-@bp.route("/")
-@public
-def index():
-    if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
-    return redirect(url_for("auth.login"))
 
 
 @bp.route("/toa-soan")

@@ -42,3 +42,5 @@ class Genre(db.Model):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # When on, an approved piece of this genre waits for the chief editor's sign-off.
+    requires_signoff: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,152 @@
+"""Tell people what happened to a piece: in the app, and by e-mail through the outbox."""
+
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from webapp.auth.models import User, UserRole
+from webapp.extensions import db
+from webapp.mail.services import queue_mail
+from webapp.notifications.models import Notification
+from webapp.roles import Role
+from webapp.timeutil import to_local, utcnow
+
+MESSAGES = {
+    "submitted": _l("%(unit)s gửi tin, bài mới: “%(title)s”"),
+    "returned": _l("Tin, bài “%(title)s” bị trả lại: %(reason)s"),
+    "rejected": _l("Tin, bài “%(title)s” bị từ chối: %(reason)s"),
+    "published": _l("Tin, bài “%(title)s” đã được đăng"),
+    "unpublished": _l("Tin, bài “%(title)s” đã bị gỡ: %(reason)s"),
+    "signoff_needed": _l("Tin, bài “%(title)s” chờ Trưởng ban ký duyệt"),
+    "signoff_refused": _l("Trưởng ban không ký duyệt “%(title)s”: %(reason)s"),
+    "comment": _l("%(author)s bình luận về “%(title)s”: %(text)s"),
+}
+
+ALERT_CHOICES = ("immediate", "digest", "off")
+
+
+def message_for(kind: str, params: dict) -> str:
+    template = MESSAGES.get(kind)
+    if template is None:
+        return kind
+    return str(template) % {k: v for k, v in params.items()}
+
+
+def piece_url(piece_id: int) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/tin-bai/{piece_id}"
+
+
+def notify(recipients, kind: str, piece, actor=None, email: bool = True, **params) -> int:
+    """Notify each distinct active recipient (never the actor) in the app, and by e-mail.
+
+    New-submission mail follows each editor's choice: at once, in the daily digest, or not.
+    Returns the number of people notified.
+    """
+    params = {"title": piece.title or "…", **params}
+    seen = set()
+    count = 0
+    for user in recipients:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        if actor is not None and user.id == actor.id:
+            continue
+        db.session.add(Notification(user_id=user.id, piece_id=piece.id, kind=kind, params=params))
+        count += 1
+        wants_mail = email and user.email
+        if kind == "submitted" and user.submission_alerts != "immediate":
+            wants_mail = False
+        if wants_mail:
+            _queue_notification_mail(user, kind, piece, params)
+    return count
+
+
+def _queue_notification_mail(user, kind, piece, params):
+    with force_locale(user.locale or "vi"):
+        text = message_for(kind, params)
+        url = piece_url(piece.id)
+        body_text = render_template("mail/notification.txt", user=user, text=text, url=url)
+        body_html = render_template("mail/notification.html", user=user, text=text, url=url)
+    queue_mail([user.email], text, body_text, body_html)
+
+
+def editors():
+    return db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role.in_([Role.EDITOR, Role.CHIEF_EDITOR]), User.active.is_(True))
+        .distinct()
+    ).all()
+
+
+def chief_editors():
+    return db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.CHIEF_EDITOR, User.active.is_(True))
+        .distinct()
+    ).all()
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def mark_all_read(user) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def set_submission_alerts(user, choice: str) -> None:
+    if choice not in ALERT_CHOICES:
+        raise ValueError(choice)
+    user.submission_alerts = choice
+
+
+DIGEST_HOUR = 7  # local time: the digest is waiting when editors start their day
+
+
+def send_digests(now=None) -> int:
+    """Once a day, from 07:00 local time: one mail per digest-reading editor with the day's
+    new submissions. The dedupe key makes a second run (or a second machine) queue nothing."""
+    from webapp.pieces.models import Piece
+
+    now = now or utcnow()
+    local = to_local(now)
+    if local.hour < DIGEST_HOUR:
+        return 0
+    since = now - timedelta(days=1)
+    readers = [u for u in editors() if u.submission_alerts == "digest" and u.email]
+    if not readers:
+        return 0
+    pieces = db.session.scalars(
+        select(Piece)
+        .where(Piece.submitted_at >= since, Piece.submitted_at <= now)
+        .order_by(Piece.submitted_at)
+        .limit(200)
+    ).all()
+    queued = 0
+    for user in readers:
+        if not pieces:
+            continue
+        with force_locale(user.locale or "vi"):
+            subject = str(_l("Tin, bài mới gửi Ban biên tập ngày %(day)s", day=local.strftime("%d/%m/%Y")))
+            rows = [(p, piece_url(p.id)) for p in pieces]
+            body_text = render_template("mail/digest.txt", user=user, rows=rows, subject=subject)
+            body_html = render_template("mail/digest.html", user=user, rows=rows, subject=subject)
+        key = f"digest:{user.id}:{local.date().isoformat()}"
+        if queue_mail([user.email], subject, body_text, body_html, dedupe_key=key):
+            queued += 1
+    return queued
+
+
+

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from webapp.admin.forms import MultiCheckboxField
+from webapp.forms import Form
+from webapp.pieces.services import AuthorLine, PieceData
+
+
+class PieceForm(Form):
+    title = StringField(_l("Tiêu đề"), validators=[Optional(), Length(max=300)])
+    lead = TextAreaField(_l("Sapo (đoạn mở đầu)"), validators=[Optional(), Length(max=2000)])
+    body = HiddenField(_l("Nội dung"))
+    genre_id = SelectField(_l("Thể loại"), coerce=str)
+    category_id = SelectField(_l("Chuyên mục"), coerce=str, validators=[Optional()])
+    topic_ids = MultiCheckboxField(_l("Lĩnh vực"), coerce=str, validators=[Optional()])
+    event_date = DateField(_l("Ngày diễn ra sự kiện"), validators=[Optional()])
+    source_kind = RadioField(
+        _l("Nguồn"),
+        choices=[("original", _l("Tự viết")), ("repost", _l("Đăng lại từ cơ quan báo chí khác"))],
+        default="original",
+    )
+    source_name = StringField(_l("Tên cơ quan báo chí nguồn"), validators=[Optional(), Length(max=200)])
+    source_url = StringField(_l("Đường dẫn bài gốc"), validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+
+    def __init__(self, *args, genres=(), categories=(), topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.genre_id.choices = [(str(g.id), g.name) for g in genres]
+        self.category_id.choices = [("", _l("— Chọn chuyên mục —"))] + [
+            (str(c.id), c.name) for c in categories
+        ]
+        self.topic_ids.choices = [(str(t.id), t.name) for t in topics]
+        self.source_kind.choices = [
+            ("original", _l("Tự viết")),
+            ("repost", _l("Đăng lại từ cơ quan báo chí khác")),
+        ]
+
+    def to_data(self, authors: list[AuthorLine]) -> PieceData:
+        return PieceData(
+            title=self.title.data or "",
+            lead=self.lead.data or "",
+            body=self.body.data or "",
+            genre_id=self.genre_id.data or None,
+            category_id=self.category_id.data or None,
+            topic_ids=list(self.topic_ids.data or []),
+            event_date=self.event_date.data,
+            source_kind=self.source_kind.data or "original",
+            source_name=self.source_name.data or "",
+            source_url=self.source_url.data or "",
+            authors=authors,
+        )
+
+
+def authors_from_request(form) -> list[AuthorLine]:
+    """The author rows of the piece form: parallel lists of user, name and share."""
+    users = form.getlist("author_user_id")
+    names = form.getlist("author_name")
+    shares = form.getlist("author_share")
+    lines = []
+    for user_id, name, share in zip(users, names, shares, strict=False):
+        if not (user_id or name.strip()):
+            continue
+        lines.append(AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None))
+    return lines

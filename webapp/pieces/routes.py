@@ -1,0 +1,488 @@
+"""Contributors' side: writing pieces, and the piece page shared with the board."""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from webapp import storage
+from webapp.access import public, roles, signed_in
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.forms import ActionForm
+from webapp.htmx import hx_redirect, is_htmx, render
+from webapp.pagination import paginate
+from webapp.pieces import bp, services
+from webapp.pieces.forms import PieceForm, authors_from_request
+from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
+from webapp.pieces.services import NotAllowed
+from webapp.review import workflow
+from webapp.roles import Role
+from webapp.sanitize import plain_text
+from webapp.services import ServiceError, apply_error
+from webapp.taxonomy.models import Category, Genre, Topic
+from webapp.text import fold
+from webapp.timeutil import LOCAL_TZ
+
+WRITERS = roles(Role.CONTRIBUTOR, Role.EDITOR, Role.CHIEF_EDITOR)
+
+
+def load_piece(piece_id: int) -> Piece:
+    """The piece, or 404; 403 when the user may not see it."""
+    piece = db.session.get(Piece, piece_id)
+    if piece is None:
+        abort(404)
+    if not workflow.can_view(current_user, piece):
+        abort(403)
+    return piece
+
+
+def _form(piece=None, formdata=True):
+    genres = db.session.scalars(select(Genre).where(Genre.active.is_(True)).order_by(Genre.id)).all()
+    categories = db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.display_order)
+    ).all()
+    topics = db.session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name)).all()
+    kwargs = {"genres": genres, "categories": categories, "topics": topics}
+    if not formdata:
+        kwargs["formdata"] = None
+    form = PieceForm(obj=piece if not formdata or request.method == "GET" else None, **kwargs)
+    if piece is not None and (request.method == "GET" or not formdata):
+        form.genre_id.data = str(piece.genre_id)
+        form.category_id.data = str(piece.category_id or "")
+        form.topic_ids.data = [str(t.id) for t in piece.topics]
+        form.source_kind.data = piece.source_kind.value
+        form.version.data = str(piece.version)
+    return form
+
+
+def _unit_people(unit_id):
+    if unit_id is None:
+        return []
+    return db.session.scalars(
+        select(User).where(User.unit_id == unit_id, User.active.is_(True)).order_by(User.full_name)
+    ).all()
+
+
+# --- our unit's pieces ------------------------------------------------------------
+
+
+@bp.route("/tin-bai")
+@WRITERS
+def unit_pieces():
+    """“Tin bài của đơn vị”: the unit's pieces, with state filter and search."""
+    state = request.args.get("state", "")
+    q = request.args.get("q", "").strip()
+    query = select(Piece).where(Piece.unit_id == current_user.unit_id)
+    if state in {s.value for s in PieceState}:
+        query = query.where(Piece.state == state)
+    if q:
+        query = query.where(Piece.search_text.contains(fold(q), autoescape=True))
+    query = query.order_by(Piece.updated_at.desc(), Piece.id.desc())
+    page = paginate(query)
+    return render(
+        "pieces/unit_pieces.html",
+        "pieces/_unit_pieces_table.html",
+        page=page,
+        state=state,
+        q=q,
+        states=list(PieceState),
+    )
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+@bp.route("/tin-bai/moi", methods=["GET", "POST"])
+@WRITERS
+def new_piece():
+    if current_user.unit_id is None:
+        flash(_("Tài khoản của bạn chưa thuộc đơn vị nào, chưa thể viết tin, bài."), "error")
+        return redirect(url_for("dashboard.home"))
+    form = _form()
+    if request.method == "GET":
+        form.genre_id.data = next((v for v, label in form.genre_id.choices), None)
+        authors = [{"user_id": current_user.id, "name": current_user.full_name, "share": 100}]
+        return render("pieces/edit.html", form=form, piece=None, authors=authors,
+                      people=_unit_people(current_user.unit_id))
+    return _save(None, form)
+
+
+@bp.route("/tin-bai/<int:piece_id>/sua", methods=["GET", "POST"])
+@WRITERS
+def edit_piece(piece_id):
+    piece = load_piece(piece_id)
+    if not workflow.can_edit(current_user, piece):
+        flash(_("Tin, bài đang ở trạng thái “%(state)s”, bạn không sửa được.", state=piece.state.label),
+              "info")
+        return redirect(url_for("pieces.show", piece_id=piece.id))
+    form = _form(piece)
+    if request.method == "GET":
+        authors = [{"user_id": a.user_id, "name": a.name, "share": a.share} for a in piece.authors]
+        return render("pieces/edit.html", form=form, piece=piece, authors=authors,
+                      people=_unit_people(piece.unit_id), return_reason=_return_reason(piece))
+    return _save(piece, form)
+
+
+def _return_reason(piece):
+    """The board's reason for the latest return, shown while the unit fixes the piece."""
+    if piece.state is not PieceState.RETURNED:
+        return None
+    return db.session.scalar(
+        select(WorkflowEvent.comment)
+        .where(WorkflowEvent.piece_id == piece.id, WorkflowEvent.action == "return")
+        .order_by(WorkflowEvent.id.desc())
+        .limit(1)
+    )
+
+
+def _save(piece, form):
+    """Save (explicitly, or the half-minute autosave) and, when asked, submit."""
+    autosave = request.form.get("autosave") == "1"
+    submit = request.form.get("submit_piece") == "1"
+    authors = authors_from_request(request.form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            data = form.to_data(authors)
+            if piece is None:
+                piece = services.create_piece(current_user, data)
+            else:
+                services.save_piece(current_user, piece, data, form.version.data, autosave=autosave)
+            if submit:
+                from webapp.review.services import transition
+
+                transition(current_user, piece, workflow.Action.SUBMIT, expected_version=piece.version)
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except ServiceError as err:
+            db.session.rollback()
+            apply_error(form, err)
+            status = 422
+        else:
+            db.session.commit()
+            if autosave:
+                response = render("pieces/_autosave_status.html", piece=piece, ok=True)
+                response.headers["HX-Replace-Url"] = url_for("pieces.edit_piece", piece_id=piece.id)
+                return response
+            if submit:
+                flash(_("Đã gửi “%(title)s” tới Ban biên tập.", title=piece.title), "success")
+                return hx_redirect(url_for("pieces.show", piece_id=piece.id))
+            flash(_("Đã lưu nháp."), "success")
+            return hx_redirect(url_for("pieces.edit_piece", piece_id=piece.id))
+    else:
+        status = 422
+    if autosave:
+        errors = [str(e) for f in form for e in f.errors] + [str(e) for e in form.form_errors]
+        return render("pieces/_autosave_status.html", piece=piece, ok=False, errors=errors,
+                      status=422)
+    author_rows = [{"user_id": a.user_id, "name": a.name, "share": a.share} for a in authors]
+    unit_id = piece.unit_id if piece else current_user.unit_id
+    return render("pieces/edit.html", form=form, piece=piece, authors=author_rows,
+                  people=_unit_people(unit_id), status=status,
+                  return_reason=_return_reason(piece) if piece else None)
+
+
+@bp.route("/tin-bai/tac-gia")
+@WRITERS
+def author_row():
+    """One more empty author row for the piece form."""
+    unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    if not is_htmx():
+        return redirect(url_for("pieces.new_piece"))
+    return render("pieces/_author_row.html", author={"user_id": None, "name": "", "share": ""},
+                  people=_unit_people(unit_id))
+
+
+# --- the piece page -----------------------------------------------------------------
+
+
+@bp.route("/tin-bai/<int:piece_id>")
+@signed_in
+def show(piece_id):
+    piece = load_piece(piece_id)
+    return render("pieces/show.html", **_show_context(piece))
+
+
+def _show_context(piece, action_form=None, failed_action=None):
+    from webapp.review.services import coefficient_rule
+
+    events = db.session.scalars(
+        select(WorkflowEvent).where(WorkflowEvent.piece_id == piece.id).order_by(WorkflowEvent.id)
+    ).all()
+    from webapp.pieces.models import Comment
+
+    comments = db.session.scalars(
+        select(Comment).where(Comment.piece_id == piece.id).order_by(Comment.id)
+    ).all()
+    revisions = db.session.scalars(
+        select(Revision.id, Revision.number)
+        .where(Revision.piece_id == piece.id)
+        .order_by(Revision.number)
+    ).all()
+    return {
+        "piece": piece,
+        "events": events,
+        "comments": comments,
+        "revision_count": len(revisions),
+        "actions": workflow.allowed_actions(current_user, piece),
+        "can_edit": workflow.can_edit(current_user, piece),
+        "rule": coefficient_rule(piece) if piece.state is PieceState.IN_REVIEW else None,
+        "failed_action": failed_action,
+        "action_error": action_form,
+    }
+
+
+@bp.route("/tin-bai/<int:piece_id>/<action>", methods=["POST"])
+@WRITERS
+def act(piece_id, action):
+    """Apply one workflow action from the piece page or the queue."""
+    from webapp.review.services import transition
+
+    try:
+        action = workflow.Action(action)
+    except ValueError:
+        abort(404)
+    if action is workflow.Action.PUBLISH_DUE:
+        abort(404)
+    piece = load_piece(piece_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    publish_at = None
+    raw = request.form.get("publish_at", "").strip()
+    if raw:
+        try:
+            local = datetime.fromisoformat(raw).replace(tzinfo=LOCAL_TZ)
+            publish_at = local.astimezone(UTC).replace(tzinfo=None)
+        except ValueError:
+            publish_at = None
+    try:
+        transition(
+            current_user,
+            piece,
+            action,
+            expected_version=request.form.get("version"),
+            comment=request.form.get("comment", ""),
+            coefficient=request.form.get("coefficient"),
+            publish_at=publish_at,
+        )
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except ServiceError as err:
+        db.session.rollback()
+        piece = load_piece(piece_id)
+        target = request.headers.get("HX-Target", "")
+        if target.startswith("queue-row-"):
+            return render("review/_queue_row.html", "review/_queue_row.html", piece=piece,
+                          error=str(err.message), status=409)
+        context = _show_context(piece, action_form=str(err.message), failed_action=action)
+        return render("pieces/show.html", "pieces/_actions.html", status=422, **context)
+    db.session.commit()
+    flash(_("Đã thực hiện: %(action)s.", action=action.label), "success")
+    target = request.headers.get("HX-Target", "")
+    if target.startswith("queue-row-"):
+        return render("review/_queue_row.html", "review/_queue_row.html", piece=piece, error=None)
+    if not workflow.can_view(current_user, piece):
+        return hx_redirect(url_for("dashboard.home"))
+    return hx_redirect(url_for("pieces.show", piece_id=piece.id))
+
+
+# --- images and attachments ---------------------------------------------------------------
+
+
+def _editable(piece_id):
+    piece = load_piece(piece_id)
+    if not workflow.can_edit(current_user, piece):
+        abort(403)
+    return piece
+
+
+@bp.route("/tin-bai/<int:piece_id>/anh", methods=["POST"])
+@WRITERS
+def add_image(piece_id):
+    piece = _editable(piece_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("image")
+    error = None
+    if upload is None or not upload.filename:
+        error = _("Vui lòng chọn một tệp ảnh.")
+    else:
+        try:
+            services.add_image(
+                current_user,
+                piece,
+                upload.filename,
+                upload.read(),
+                caption=request.form.get("caption", ""),
+                credit=request.form.get("credit", ""),
+            )
+        except ServiceError as err:
+            db.session.rollback()
+            error = str(err.message)
+        else:
+            db.session.commit()
+    piece = load_piece(piece_id)
+    if not is_htmx():
+        if error:
+            flash(error, "error")
+        return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
+    return render("pieces/_images.html", piece=piece, image_error=error,
+                  status=422 if error else 200)
+
+
+@bp.route("/tin-bai/<int:piece_id>/anh/<int:image_id>", methods=["POST"])
+@WRITERS
+def update_image(piece_id, image_id):
+    piece = _editable(piece_id)
+    image = db.session.get(PieceImage, image_id)
+    if image is None or image.piece_id != piece.id or not ActionForm().validate_on_submit():
+        abort(404)
+    if request.form.get("remove") == "1":
+        services.remove_image(current_user, piece, image)
+    else:
+        services.update_image(current_user, piece, image, request.form.get("caption", ""),
+                              request.form.get("credit", ""))
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
+    return render("pieces/_images.html", piece=load_piece(piece_id), image_error=None)
+
+
+@bp.route("/tin-bai/<int:piece_id>/tep", methods=["POST"])
+@WRITERS
+def add_attachment(piece_id):
+    piece = _editable(piece_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("attachment")
+    error = None
+    if upload is None or not upload.filename:
+        error = _("Vui lòng chọn một tệp.")
+    else:
+        try:
+            services.add_attachment(current_user, piece, upload.filename, upload.read())
+        except ServiceError as err:
+            db.session.rollback()
+            error = str(err.message)
+        else:
+            db.session.commit()
+    piece = load_piece(piece_id)
+    if not is_htmx():
+        if error:
+            flash(error, "error")
+        return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
+    return render("pieces/_attachments.html", piece=piece, attachment_error=error,
+                  status=422 if error else 200)
+
+
+@bp.route("/tin-bai/<int:piece_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
+@WRITERS
+def remove_attachment(piece_id, attachment_id):
+    piece = _editable(piece_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.piece_id != piece.id or not ActionForm().validate_on_submit():
+        abort(404)
+    services.remove_attachment(current_user, piece, attachment)
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
+    return render("pieces/_attachments.html", piece=load_piece(piece_id), attachment_error=None)
+
+
+@bp.route("/tep/<path:key>")
+@public
+def upload(key):
+    """Uploaded files: anyone for a published piece; otherwise those who may see the piece."""
+    image = db.session.scalar(
+        select(PieceImage).where(or_(PieceImage.key == key, PieceImage.thumb_key == key))
+    )
+    owner = image.piece if image else None
+    attachment = None
+    if owner is None:
+        attachment = db.session.scalar(select(Attachment).where(Attachment.key == key))
+        owner = attachment.piece if attachment else None
+    if owner is None:
+        abort(404)
+    if owner.state is not PieceState.PUBLISHED and not workflow.can_view(current_user, owner):
+        abort(404)
+    try:
+        path = storage.path(key)
+    except ValueError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    if attachment is not None:
+        response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                             download_name=attachment.original_name or path.name)
+    else:
+        response = send_file(path, mimetype=image.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = owner.state is not PieceState.PUBLISHED
+    return response
+
+
+# --- comments, revisions, duplicates -------------------------------------------------------
+
+
+@bp.route("/tin-bai/<int:piece_id>/binh-luan", methods=["POST"])
+@signed_in
+def add_comment(piece_id):
+    piece = load_piece(piece_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    error = None
+    try:
+        services.add_comment(current_user, piece, request.form.get("body", ""))
+    except ServiceError as err:
+        db.session.rollback()
+        error = str(err.message)
+    else:
+        db.session.commit()
+    if not is_htmx():
+        if error:
+            flash(error, "error")
+        return redirect(url_for("pieces.show", piece_id=piece_id) + "#binh-luan")
+    context = _show_context(load_piece(piece_id))
+    return render("pieces/_comments.html", comment_error=error, status=422 if error else 200,
+                  **context)
+
+
+@bp.route("/tin-bai/<int:piece_id>/phien-ban")
+@signed_in
+def revisions(piece_id):
+    """The revisions, and a word-level comparison of any two."""
+    from webapp.review import diff as word_diff
+
+    piece = load_piece(piece_id)
+    all_revisions = db.session.scalars(
+        select(Revision).where(Revision.piece_id == piece.id).order_by(Revision.number)
+    ).all()
+    by_number = {r.number: r for r in all_revisions}
+    newest = all_revisions[-1].number if all_revisions else 0
+    a = request.args.get("a", type=int) or max(newest - 1, 1)
+    b = request.args.get("b", type=int) or newest
+    old, new = by_number.get(a), by_number.get(b)
+    comparison = None
+    if old and new:
+        old_text = f"{old.title}\n\n{old.lead}\n\n{plain_text(old.body)}"
+        new_text = f"{new.title}\n\n{new.lead}\n\n{plain_text(new.body)}"
+        ops = word_diff.word_diff(old_text, new_text)
+        comparison = {"html": word_diff.render_html(ops), "stats": word_diff.stats(ops)}
+    return render("pieces/revisions.html", "pieces/_diff.html", piece=piece,
+                  revisions=all_revisions, a=a, b=b, comparison=comparison)
+
+
+@bp.route("/tin-bai/<int:piece_id>/trung-lap")
+@roles(Role.EDITOR, Role.CHIEF_EDITOR)
+def duplicate(piece_id):
+    """The piece and its closest earlier piece, side by side."""
+    piece = load_piece(piece_id)
+    if piece.duplicate_of is None:
+        abort(404)
+    return render("pieces/duplicate.html", piece=piece, other=piece.duplicate_of)

@@ -1,0 +1,7 @@
+"""The portal's public face: home page, sections, articles, search and the Atom feed."""
+
+from flask import Blueprint
+
+# The routes module is imported by create_app(), so that importing a service or a
+# model of this package does not pull in every view.
+bp = Blueprint("public", __name__)
