@@ -12,6 +12,8 @@ from webapp.access import Rule, rule_for
 from webapp.roles import Role
 
 ADMIN = {Role.ADMIN}
+EDITORS = {Role.EDITOR, Role.CHIEF_EDITOR}
+WRITERS = {Role.CONTRIBUTOR, Role.EDITOR, Role.CHIEF_EDITOR}
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 
@@ -39,6 +41,25 @@ EXPECTED = {
     "admin.term_edit": ADMIN,
     "admin.term_toggle": ADMIN,
     "admin.audit_log": ADMIN,
+    "pieces.unit_pieces": WRITERS,
+    "pieces.new_piece": WRITERS,
+    "pieces.edit_piece": WRITERS,
+    "pieces.author_row": WRITERS,
+    "pieces.act": WRITERS,
+    "pieces.add_image": WRITERS,
+    "pieces.update_image": WRITERS,
+    "pieces.add_attachment": WRITERS,
+    "pieces.remove_attachment": WRITERS,
+    "pieces.show": SIGNED_IN,
+    "pieces.add_comment": SIGNED_IN,
+    "pieces.revisions": SIGNED_IN,
+    "pieces.duplicate": EDITORS,
+    "pieces.upload": PUBLIC,
+    "review.queue": EDITORS,
+    "notifications.inbox": SIGNED_IN,
+    "notifications.counter": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
+    "notifications.alerts": EDITORS,
     "public.home": PUBLIC,
     "public.category": PUBLIC,
     "public.article": PUBLIC,

@@ -106,10 +106,11 @@ def _register_template_context(app: Flask) -> None:
 
     @app.context_processor
     def inject():
+        in_request = has_request_context()  # mail is rendered by jobs too
         return {
             "Role": Role,
-            "action_form": ActionForm(),
-            "current_endpoint": request.endpoint,
+            "action_form": ActionForm() if in_request else None,
+            "current_endpoint": request.endpoint if in_request else None,
             "audit_labels": audit_labels,
             "languages": Config.LANGUAGES,
             "get_locale": get_locale,

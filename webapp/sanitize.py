@@ -11,9 +11,9 @@ It is also the only module that imports bleach. ``clean_html`` runs in three ste
    step exists.
 2. **Sanitise** (bleach). The allowlist below is the security boundary: whatever step 1
    did or missed, only these tags, attributes and URLs come out.
-3. **Links and images** (a bleach filter, run on bleach's output stream): every link gets
+3. **Finish** (bleach filters, run on bleach's output stream): every link gets
    ``rel="noopener noreferrer"``, a link whose href was refused is unwrapped, an image whose
-   src was refused is removed.
+   src was refused is removed; white space is collapsed as a browser would show it.
 
 The allowlist (news article bodies, as written in Trix or pasted from Word):
 
@@ -50,7 +50,15 @@ from bleach._vendor.html5lib.constants import tokenTypes as _TOKEN
 from bleach._vendor.html5lib.constants import voidElements as _VOID
 from bleach._vendor.html5lib.serializer import HTMLSerializer
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "UPLOADS_PREFIX", "clean_html", "plain_text"]
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "UPLOADS_PREFIX",
+    "clean_html",
+    "is_allowed_href",
+    "is_upload_src",
+    "plain_text",
+]
 
 ALLOWED_TAGS = frozenset(
     {
@@ -96,7 +104,7 @@ WORD_FALLBACKS = frozenset({"!supportlists", "!supportlinebreaknewline"})
 _HTML_NS = html5lib.constants.namespaces["html"]
 _BLANK = " \t\n\r\f\v\xa0\u200b\ufeff"
 _ASCII_SPACE = " \t\n\r\f"
-_ASCII_SPACES = re.compile(r"[ \t\n\r\f]+")
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 _NUMBERED_MARKER = re.compile(r"^\(?(\d{1,3}|[a-z]|[ivxlcdm]{1,6})[.)]$", re.IGNORECASE)
 _WORD_LIST_STYLE = re.compile(r"mso-list\s*:\s*l\d", re.IGNORECASE)
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
@@ -144,7 +152,7 @@ def plain_text(html_text: str | None) -> str:
         if isinstance(item, str):
             parts.append(item)
         elif item.nodeType == Node.TEXT_NODE:
-            parts.append(item.data)
+            parts.append(re.sub(r"\s+", " ", item.data))  # a newline in text is a space
         elif item.nodeType in (Node.ELEMENT_NODE, Node.DOCUMENT_FRAGMENT_NODE):
             name = _name(item) if item.nodeType == Node.ELEMENT_NODE else ""
             separator = "\n" if name in _TEXT_BLOCKS else " " if name in ("td", "th") else ""
@@ -277,7 +285,6 @@ def _tidy(root: DocumentFragment) -> None:
             _rename(node, RENAMED_TAGS[name])
     _make_word_lists(root, markers)
     _drop_empty_blocks(root)
-    _collapse_whitespace(root)
 
 
 def _drop_comments(root: DocumentFragment) -> dict[Element, str]:
@@ -371,36 +378,6 @@ def _drop_empty_blocks(root: DocumentFragment) -> None:
                 _remove(node)
 
 
-def _collapse_whitespace(root: DocumentFragment) -> None:
-    """Collapse runs of spaces and newlines in text, as a browser would show them.
-
-    Word breaks its source lines inside sentences; after this a paragraph's text is one
-    line, and text between blocks is one newline. No-break spaces stay; <pre> is left alone.
-    """
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, in_pre = stack.pop()
-        for child in list(node.childNodes):
-            previous = child.previousSibling
-            if (
-                child.nodeType == Node.TEXT_NODE
-                and previous
-                and previous.nodeType == child.nodeType
-            ):
-                # Merge text left in two nodes by the removals above. (minidom's own
-                # normalize() recurses, and hostile input can nest deeper than the stack.)
-                previous.data += child.data
-                _remove(child)
-        for child in node.childNodes:
-            if child.nodeType == Node.TEXT_NODE and not in_pre:
-                if not child.data.strip(_ASCII_SPACE) and "\n" in child.data:
-                    child.data = "\n"
-                else:
-                    child.data = _ASCII_SPACES.sub(" ", child.data)
-            elif child.nodeType == Node.ELEMENT_NODE:
-                stack.append((child, in_pre or _name(child) == "pre"))
-
-
 # small minidom helpers
 
 
@@ -465,13 +442,10 @@ def is_upload_src(value: str | None) -> bool:
     """
     if not value:
         return False
-    url = html.unescape(value).strip(" \t\n\r\f")
+    url = unquote(html.unescape(value).strip(" \t\n\r\f"))
     if not url.startswith(UPLOADS_PREFIX) or _URL_IGNORED.search(url):
         return False
-    decoded = unquote(url)
-    return not any(bad in decoded for bad in ("//", "..", "\\")) and not _URL_IGNORED.search(
-        decoded
-    )
+    return not any(bad in url for bad in ("//", "..", "\\"))
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -488,7 +462,11 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
 
 
 class _LinksAndImages(html5lib_shim.Filter):
-    """Runs on bleach's sanitised token stream: rel on links, no link or image left bare."""
+    """On bleach's output: rel on every link; no link or image left without its URL.
+
+    bleach drops a refused href or src but keeps the element; here such a link is unwrapped
+    (its text stays) and such an image removed.
+    """
 
     def __iter__(self):
         kept_links: list[bool] = []  # one entry per open <a>: was its start tag kept?
@@ -509,6 +487,41 @@ class _LinksAndImages(html5lib_shim.Filter):
             yield token
 
 
+class _CollapseWhitespace(html5lib_shim.Filter):
+    """On bleach's output: white space collapsed as a browser shows it, except in <pre>.
+
+    Word breaks its source lines mid-sentence. White space holding a newline becomes one
+    newline when it is all the text between two tags (as between blocks), otherwise every
+    run becomes one space. No-break spaces stay. Done here, after bleach has unwrapped the
+    tags it strips, so that text then side by side is collapsed as one, and a second
+    cleaning finds nothing more to do.
+    """
+
+    def __iter__(self):
+        text: list[str] = []  # text tokens since the last tag or entity
+        in_pre = 0
+        for token in super().__iter__():
+            if token["type"] in ("Characters", "SpaceCharacters"):
+                text.append(token["data"])
+                continue
+            if text:
+                yield {"type": "Characters", "data": self._collapse("".join(text), in_pre)}
+                text = []
+            if token.get("name") == "pre" and token["type"] in ("StartTag", "EndTag"):
+                in_pre += 1 if token["type"] == "StartTag" else -1
+            yield token
+        if text:
+            yield {"type": "Characters", "data": self._collapse("".join(text), in_pre)}
+
+    @staticmethod
+    def _collapse(text: str, in_pre: int) -> str:
+        if in_pre:
+            return text
+        if "\n" in text and not text.strip(_ASCII_SPACE):
+            return "\n"
+        return _SPACES.sub(" ", text)
+
+
 _local = threading.local()
 
 
@@ -522,6 +535,6 @@ def _cleaner() -> bleach.Cleaner:
             protocols=LINK_SCHEMES,
             strip=True,
             strip_comments=True,
-            filters=[_LinksAndImages],
+            filters=[_LinksAndImages, _CollapseWhitespace],
         )
     return cleaner

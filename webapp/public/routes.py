@@ -92,6 +92,7 @@ def _count_visit(piece_id: int | None = None) -> bool:
 
 
 def _committed(response: Response) -> Response:
+    """Commit the visit count once the page is rendered (nothing else is written)."""
     db.session.commit()
     return response
 
