@@ -36,8 +36,12 @@ seed: migrate
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; \
 	else echo "Dữ liệu mẫu đã nạp trước đó (xóa instance/.demo-loaded để nạp lại)."; fi
 
+# The web server and, beside it, the job runner (scheduled publishing, digests, mail).
+# Ctrl-C stops both.
 run: seed
-	@echo "Tòa soạn: http://$(HOST):$(PORT)"
+	@echo "Tòa soạn: http://$(HOST):$(PORT)  (Ctrl-C để dừng)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) jobs run & \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test

@@ -1,4 +1,5 @@
-"""Test fixtures: one schema per run (built by the migrations), one rolled-back transaction per test.
+"""Test fixtures: one schema per run (built by the migrations), one rolled-back transaction
+per test.
 
 The database is SQLite unless TEST_DATABASE_URL names another (CI sets a PostgreSQL one).
 Under CI=true a PostgreSQL database that cannot be reached fails the run.

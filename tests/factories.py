@@ -48,7 +48,9 @@ def make_user(*roles, unit=None, password=PASSWORD, **kw) -> User:
 
 def make_category(**kw) -> Category:
     n = next(_seq)
-    category = Category(name=kw.pop("name", f"Chuyên mục {n}"), slug=kw.pop("slug", f"cm-{n}"), **kw)
+    category = Category(
+        name=kw.pop("name", f"Chuyên mục {n}"), slug=kw.pop("slug", f"cm-{n}"), **kw
+    )
     db.session.add(category)
     db.session.flush()
     return category

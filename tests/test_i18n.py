@@ -1,4 +1,5 @@
-"""Vietnamese by default, English complete and switchable; money and dates as the district writes them."""
+"""Vietnamese by default, English complete and switchable; money and dates as the district
+writes them."""
 
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from babel.messages.pofile import read_po
 from tests.conftest import TMP, csrf_token, login, post
 from tests.factories import make_user
 from webapp.extensions import db
-from webapp.formatting import day, money, moment
+from webapp.formatting import day, moment, money
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,16 +19,33 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_translatable_string_has_an_english_translation():
     pot = TMP / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         source = {m.id for m in read_po(f) if m.id}
     with (ROOT / "translations/en/LC_MESSAGES/messages.po").open("rb") as f:
         english = {m.id: m for m in read_po(f) if m.id}
     missing = sorted(
-        (i if isinstance(i, str) else i[0]) for i in source
+        (i if isinstance(i, str) else i[0])
+        for i in source
         if i not in english or not english[i].string or "fuzzy" in english[i].flags
     )
     assert missing == [], f"{len(missing)} strings lack English: {missing[:20]}"

@@ -58,8 +58,17 @@ def test_seed_demo_has_genres_categories_topics_and_accounts(app):
     assert {"Bầu cử đại biểu Quốc hội và HĐND các cấp", "Thông tin tuyên truyền"} <= categories
     topics = set(db.session.scalars(select(Topic.name)))
     # fields the report says nobody covered
-    for name in ("Dinh dưỡng - sức khỏe", "Tôn giáo - tín ngưỡng", "Quy hoạch", "Mua sắm công",
-                 "Đấu thầu", "Ngân hàng", "Bảo hiểm", "Y tế", "Thương binh - xã hội"):
+    for name in (
+        "Dinh dưỡng - sức khỏe",
+        "Tôn giáo - tín ngưỡng",
+        "Quy hoạch",
+        "Mua sắm công",
+        "Đấu thầu",
+        "Ngân hàng",
+        "Bảo hiểm",
+        "Y tế",
+        "Thương binh - xã hội",
+    ):
         assert name in topics
     users = db.session.scalars(select(User)).all()
     for role in Role:

@@ -56,7 +56,10 @@ def test_bad_user_forms_explain_themselves(client):
         ({"username": "BienTap", "full_name": "X", "roles": ["editor"]}, "đã có người dùng"),
         ({"username": "ab", "full_name": "X", "roles": ["editor"]}, "Tên đăng nhập từ 3 đến 60"),
         ({"username": "co dau", "full_name": "X", "roles": ["editor"]}, "chữ không dấu"),
-        ({"username": "hople", "full_name": "X", "roles": ["contributor"]}, "phải thuộc một đơn vị"),
+        (
+            {"username": "hople", "full_name": "X", "roles": ["contributor"]},
+            "phải thuộc một đơn vị",
+        ),
         ({"username": "hople", "full_name": "X"}, "Chọn ít nhất một vai trò."),
         ({"username": "hople", "full_name": "", "roles": ["editor"]}, "Vui lòng nhập trường này."),
     ]
@@ -142,9 +145,9 @@ def test_user_list_filters_and_paginates(client):
     make_user("accountant", full_name="Kế Toán Viên")
     page1 = client.get("/quan-tri/nguoi-dung").get_data(as_text=True)
     assert "Trang 1 / 2" in page1
-    found = client.get(
-        "/quan-tri/nguoi-dung?q=toán", headers={"HX-Request": "true"}
-    ).get_data(as_text=True)
+    found = client.get("/quan-tri/nguoi-dung?q=toán", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert "Kế Toán Viên" in found and "Cán bộ 01" not in found and "<html" not in found
     by_role = client.get("/quan-tri/nguoi-dung?role=accountant").get_data(as_text=True)
     assert "Kế Toán Viên" in by_role and "Cán bộ 01" not in by_role

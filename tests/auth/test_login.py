@@ -110,7 +110,11 @@ def test_change_password(client):
     response = post(
         client,
         "/tai-khoan/mat-khau",
-        {"current_password": PASSWORD, "new_password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "mat-khau-moi-1",
+            "confirm": "mat-khau-moi-1",
+        },
     )
     assert response.status_code == 302
     post(client, "/dang-xuat")

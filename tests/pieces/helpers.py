@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tests.factories import make_category, make_unit, make_user
 from webapp.cli import _seed_example_rules
 from webapp.demo_data import EXAMPLE_RULE_SET
 from webapp.extensions import db
@@ -12,16 +13,19 @@ from webapp.review.services import transition
 from webapp.review.workflow import Action
 from webapp.taxonomy.models import Genre
 
-from tests.factories import make_category, make_unit, make_user
-
 
 def genres() -> dict[str, Genre]:
     """The five seeded genres with the example coefficient table, made once per test."""
     from sqlalchemy import select
 
     have = {g.code: g for g in db.session.scalars(select(Genre))}
-    for code, name in [("tin", "Tin"), ("bai", "Bài"), ("anh", "Ảnh"), ("van_ban", "Văn bản"),
-                       ("media", "Media")]:
+    for code, name in [
+        ("tin", "Tin"),
+        ("bai", "Bài"),
+        ("anh", "Ảnh"),
+        ("van_ban", "Văn bản"),
+        ("media", "Media"),
+    ]:
         if code not in have:
             have[code] = Genre(code=code, name=name)
             db.session.add(have[code])
@@ -47,7 +51,8 @@ def draft(user, title="Đảm bảo an toàn giao thông dịp Tết", body=None
     data = PieceData(
         title=title,
         lead=kw.pop("lead", "Công an huyện Đak Đoa ra quân bảo đảm trật tự an toàn giao thông."),
-        body=body or "<p>Sáng nay, Công an huyện Đak Đoa tổ chức lễ ra quân tổng kiểm soát "
+        body=body
+        or "<p>Sáng nay, Công an huyện Đak Đoa tổ chức lễ ra quân tổng kiểm soát "
         "phương tiện giao thông trên địa bàn các xã Glar, A Dơk và thị trấn Đak Đoa.</p>",
         genre_id=g.id,
         category_id=category.id,

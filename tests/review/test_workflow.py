@@ -41,8 +41,17 @@ EXPECTED = {
     "unpublish": ({S.PUBLISHED}, EDITORS, S.UNPUBLISHED),
     "publish_due": ({S.SCHEDULED}, {"system"}, S.PUBLISHED),
 }
-ACTORS = ["submitter", "unit_mate", "outsider", "holder", "other_editor", "chief",
-          "accountant", "admin", "system"]
+ACTORS = [
+    "submitter",
+    "unit_mate",
+    "outsider",
+    "holder",
+    "other_editor",
+    "chief",
+    "accountant",
+    "admin",
+    "system",
+]
 
 
 def test_the_table_covers_every_action():
@@ -88,7 +97,9 @@ def test_state_action_person(cast, state, action):
         savepoint = db.session.begin_nested()
         events_before = db.session.scalar(select(func.count(WorkflowEvent.id)))
         try:
-            transition(user, piece, Action(action), expected_version=piece.version, **_params(action))
+            transition(
+                user, piece, Action(action), expected_version=piece.version, **_params(action)
+            )
         except (NotAllowed, InvalidTransition) as refusal:
             outcome = "refused"
             assert state not in sources or name not in allowed, (name, refusal.message)

@@ -16,7 +16,8 @@ class LoginForm(Form):
 class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
     new_password = PasswordField(
-        _l("Mật khẩu mới"), validators=[
+        _l("Mật khẩu mới"),
+        validators=[
             DataRequired(),
             Length(min=MIN_PASSWORD, max=128, message=_l("Mật khẩu cần từ 8 đến 128 ký tự.")),
         ],

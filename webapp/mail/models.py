@@ -29,8 +29,13 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MailStatus] = mapped_column(
-        Enum(MailStatus, name="mail_status", native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            MailStatus,
+            name="mail_status",
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=MailStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

@@ -6,9 +6,11 @@ by the job runner: it leases each due message, sends it, and logs the attempt.
 """
 
 import smtplib
-import socket
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
@@ -22,6 +24,16 @@ from webapp.timeutil import utcnow
 # Minutes to wait after the 1st, 2nd, ... failure; after the last, the message is marked failed.
 BACKOFF_MINUTES = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440)
 LEASE = timedelta(minutes=5)
+
+
+def _one_line(text: str) -> str:
+    """A header value: a reason typed in a textarea may hold line breaks, a header may not."""
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> str:
+    """One kind of line break in a body (a reason from a textarea brings CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def queue_mail(
@@ -39,7 +51,7 @@ def queue_mail(
         dedupe_key=dedupe_key,
         to_addrs="\n".join(dict.fromkeys(to)),
         cc_addrs="\n".join(dict.fromkeys(a.strip() for a in cc if a and a.strip())),
-        subject=subject[:300],
+        subject=_one_line(subject)[:300],
         body_text=text,
         body_html=html,
         status=MailStatus.PENDING,
@@ -58,19 +70,29 @@ def queue_mail(
     return message
 
 
-def _build(message: OutboxMessage) -> EmailMessage:
+def _build(message: OutboxMessage) -> Message:
+    """The MIME message: text, and HTML as its alternative when there is some.
+
+    Built with the classic API and ``Header`` on purpose: the folding of the newer
+    ``EmailMessage`` drops the space between two encoded words where it breaks a long
+    non-ASCII subject (CPython gh-144156), so "xã Glar" arrived as "xãGlar".
+    """
     config = current_app.config
-    email = EmailMessage()
-    email["Subject"] = message.subject
+    text = MIMEText(_lines(message.body_text), "plain", "utf-8")
+    if message.body_html:
+        email = MIMEMultipart("alternative")
+        email.attach(text)
+        email.attach(MIMEText(_lines(message.body_html), "html", "utf-8"))
+    else:
+        email = text
+    subject = _one_line(message.subject)
+    email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = ", ".join(message.to_addrs.split())
     if message.cc_addrs:
         email["Cc"] = ", ".join(message.cc_addrs.split())
     email["Date"] = formatdate(localtime=True)
     email["Message-ID"] = make_msgid(domain="toasoan.local")
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
     return email
 
 
@@ -92,6 +114,8 @@ def _lease(message_id: int, now: datetime) -> bool:
         .where(
             OutboxMessage.id == message_id,
             OutboxMessage.status == MailStatus.PENDING,
+            # Not before its time: another runner may have just retried it and set a backoff.
+            OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
         .values(locked_until=now + LEASE)
@@ -121,7 +145,10 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
         message = db.session.get(OutboxMessage, message_id)
         try:
             send_now(message)
-        except (smtplib.SMTPException, OSError, socket.timeout) as err:
+        except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
+            # that cannot even be built must not stay leased and hold up every one after it.
+            if not isinstance(err, smtplib.SMTPException | OSError):
+                current_app.logger.exception("mail %s could not be sent", message_id)
             _record_failure(message, err, now)
             counts["failed" if message.status is MailStatus.FAILED else "retry"] += 1
         else:

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from webapp.auth.models import User, UserRole
@@ -139,7 +140,9 @@ def send_digests(now=None) -> int:
         if not pieces:
             continue
         with force_locale(user.locale or "vi"):
-            subject = str(_l("Tin, bài mới gửi Ban biên tập ngày %(day)s", day=local.strftime("%d/%m/%Y")))
+            subject = str(
+                _l("Tin, bài mới gửi Ban biên tập ngày %(day)s", day=local.strftime("%d/%m/%Y"))
+            )
             rows = [(p, piece_url(p.id)) for p in pieces]
             body_text = render_template("mail/digest.txt", user=user, rows=rows, subject=subject)
             body_html = render_template("mail/digest.html", user=user, rows=rows, subject=subject)
@@ -147,6 +150,3 @@ def send_digests(now=None) -> int:
         if queue_mail([user.email], subject, body_text, body_html, dedupe_key=key):
             queued += 1
     return queued
-
-
-

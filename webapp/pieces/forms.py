@@ -27,7 +27,9 @@ class PieceForm(Form):
         choices=[("original", _l("Tự viết")), ("repost", _l("Đăng lại từ cơ quan báo chí khác"))],
         default="original",
     )
-    source_name = StringField(_l("Tên cơ quan báo chí nguồn"), validators=[Optional(), Length(max=200)])
+    source_name = StringField(
+        _l("Tên cơ quan báo chí nguồn"), validators=[Optional(), Length(max=200)]
+    )
     source_url = StringField(_l("Đường dẫn bài gốc"), validators=[Optional(), Length(max=500)])
     version = HiddenField()
 
@@ -68,5 +70,7 @@ def authors_from_request(form) -> list[AuthorLine]:
     for user_id, name, share in zip(users, names, shares, strict=False):
         if not (user_id or name.strip()):
             continue
-        lines.append(AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None))
+        lines.append(
+            AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None)
+        )
     return lines

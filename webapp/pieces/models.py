@@ -104,7 +104,9 @@ class Piece(db.Model):
     source_name: Mapped[str] = mapped_column(String(200), default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
 
-    state: Mapped[PieceState] = mapped_column(_enum(PieceState, "piece_state"), default=PieceState.DRAFT)
+    state: Mapped[PieceState] = mapped_column(
+        _enum(PieceState, "piece_state"), default=PieceState.DRAFT
+    )
     # Bumped by every change; a change made against an older version is refused.
     version: Mapped[int] = mapped_column(default=1)
     # Optimistic locking: every UPDATE checks and bumps the version, so of two people acting

@@ -40,11 +40,15 @@ def load_piece(piece_id: int) -> Piece:
 
 
 def _form(piece=None, formdata=True):
-    genres = db.session.scalars(select(Genre).where(Genre.active.is_(True)).order_by(Genre.id)).all()
+    genres = db.session.scalars(
+        select(Genre).where(Genre.active.is_(True)).order_by(Genre.id)
+    ).all()
     categories = db.session.scalars(
         select(Category).where(Category.active.is_(True)).order_by(Category.display_order)
     ).all()
-    topics = db.session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name)).all()
+    topics = db.session.scalars(
+        select(Topic).where(Topic.active.is_(True)).order_by(Topic.name)
+    ).all()
     kwargs = {"genres": genres, "categories": categories, "topics": topics}
     if not formdata:
         kwargs["formdata"] = None
@@ -105,8 +109,13 @@ def new_piece():
     if request.method == "GET":
         form.genre_id.data = next((v for v, label in form.genre_id.choices), None)
         authors = [{"user_id": current_user.id, "name": current_user.full_name, "share": 100}]
-        return render("pieces/edit.html", form=form, piece=None, authors=authors,
-                      people=_unit_people(current_user.unit_id))
+        return render(
+            "pieces/edit.html",
+            form=form,
+            piece=None,
+            authors=authors,
+            people=_unit_people(current_user.unit_id),
+        )
     return _save(None, form)
 
 
@@ -115,14 +124,25 @@ def new_piece():
 def edit_piece(piece_id):
     piece = load_piece(piece_id)
     if not workflow.can_edit(current_user, piece):
-        flash(_("Tin, bài đang ở trạng thái “%(state)s”, bạn không sửa được.", state=piece.state.label),
-              "info")
+        flash(
+            _(
+                "Tin, bài đang ở trạng thái “%(state)s”, bạn không sửa được.",
+                state=piece.state.label,
+            ),
+            "info",
+        )
         return redirect(url_for("pieces.show", piece_id=piece.id))
     form = _form(piece)
     if request.method == "GET":
         authors = [{"user_id": a.user_id, "name": a.name, "share": a.share} for a in piece.authors]
-        return render("pieces/edit.html", form=form, piece=piece, authors=authors,
-                      people=_unit_people(piece.unit_id), return_reason=_return_reason(piece))
+        return render(
+            "pieces/edit.html",
+            form=form,
+            piece=piece,
+            authors=authors,
+            people=_unit_people(piece.unit_id),
+            return_reason=_return_reason(piece),
+        )
     return _save(piece, form)
 
 
@@ -154,7 +174,9 @@ def _save(piece, form):
             if submit:
                 from webapp.review.services import transition
 
-                transition(current_user, piece, workflow.Action.SUBMIT, expected_version=piece.version)
+                transition(
+                    current_user, piece, workflow.Action.SUBMIT, expected_version=piece.version
+                )
         except NotAllowed:
             db.session.rollback()
             abort(403)
@@ -177,13 +199,20 @@ def _save(piece, form):
         status = 422
     if autosave:
         errors = [str(e) for f in form for e in f.errors] + [str(e) for e in form.form_errors]
-        return render("pieces/_autosave_status.html", piece=piece, ok=False, errors=errors,
-                      status=422)
+        return render(
+            "pieces/_autosave_status.html", piece=piece, ok=False, errors=errors, status=422
+        )
     author_rows = [{"user_id": a.user_id, "name": a.name, "share": a.share} for a in authors]
     unit_id = piece.unit_id if piece else current_user.unit_id
-    return render("pieces/edit.html", form=form, piece=piece, authors=author_rows,
-                  people=_unit_people(unit_id), status=status,
-                  return_reason=_return_reason(piece) if piece else None)
+    return render(
+        "pieces/edit.html",
+        form=form,
+        piece=piece,
+        authors=author_rows,
+        people=_unit_people(unit_id),
+        status=status,
+        return_reason=_return_reason(piece) if piece else None,
+    )
 
 
 @bp.route("/tin-bai/tac-gia")
@@ -193,8 +222,11 @@ def author_row():
     unit_id = request.args.get("unit", type=int) or current_user.unit_id
     if not is_htmx():
         return redirect(url_for("pieces.new_piece"))
-    return render("pieces/_author_row.html", author={"user_id": None, "name": "", "share": ""},
-                  people=_unit_people(unit_id))
+    return render(
+        "pieces/_author_row.html",
+        author={"user_id": None, "name": "", "share": ""},
+        people=_unit_people(unit_id),
+    )
 
 
 # --- the piece page -----------------------------------------------------------------
@@ -277,8 +309,13 @@ def act(piece_id, action):
         piece = load_piece(piece_id)
         target = request.headers.get("HX-Target", "")
         if target.startswith("queue-row-"):
-            return render("review/_queue_row.html", "review/_queue_row.html", piece=piece,
-                          error=str(err.message), status=409)
+            return render(
+                "review/_queue_row.html",
+                "review/_queue_row.html",
+                piece=piece,
+                error=str(err.message),
+                status=409,
+            )
         context = _show_context(piece, action_form=str(err.message), failed_action=action)
         return render("pieces/show.html", "pieces/_actions.html", status=422, **context)
     db.session.commit()
@@ -331,8 +368,9 @@ def add_image(piece_id):
         if error:
             flash(error, "error")
         return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
-    return render("pieces/_images.html", piece=piece, image_error=error,
-                  status=422 if error else 200)
+    return render(
+        "pieces/_images.html", piece=piece, image_error=error, status=422 if error else 200
+    )
 
 
 @bp.route("/tin-bai/<int:piece_id>/anh/<int:image_id>", methods=["POST"])
@@ -345,8 +383,13 @@ def update_image(piece_id, image_id):
     if request.form.get("remove") == "1":
         services.remove_image(current_user, piece, image)
     else:
-        services.update_image(current_user, piece, image, request.form.get("caption", ""),
-                              request.form.get("credit", ""))
+        services.update_image(
+            current_user,
+            piece,
+            image,
+            request.form.get("caption", ""),
+            request.form.get("credit", ""),
+        )
     db.session.commit()
     if not is_htmx():
         return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
@@ -376,8 +419,12 @@ def add_attachment(piece_id):
         if error:
             flash(error, "error")
         return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
-    return render("pieces/_attachments.html", piece=piece, attachment_error=error,
-                  status=422 if error else 200)
+    return render(
+        "pieces/_attachments.html",
+        piece=piece,
+        attachment_error=error,
+        status=422 if error else 200,
+    )
 
 
 @bp.route("/tin-bai/<int:piece_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
@@ -385,7 +432,11 @@ def add_attachment(piece_id):
 def remove_attachment(piece_id, attachment_id):
     piece = _editable(piece_id)
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.piece_id != piece.id or not ActionForm().validate_on_submit():
+    if (
+        attachment is None
+        or attachment.piece_id != piece.id
+        or not ActionForm().validate_on_submit()
+    ):
         abort(404)
     services.remove_attachment(current_user, piece, attachment)
     db.session.commit()
@@ -417,8 +468,12 @@ def upload(key):
     if not path.exists():
         abort(404)
     if attachment is not None:
-        response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                             download_name=attachment.original_name or path.name)
+        response = send_file(
+            path,
+            mimetype=attachment.content_type,
+            as_attachment=True,
+            download_name=attachment.original_name or path.name,
+        )
     else:
         response = send_file(path, mimetype=image.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -449,8 +504,9 @@ def add_comment(piece_id):
             flash(error, "error")
         return redirect(url_for("pieces.show", piece_id=piece_id) + "#binh-luan")
     context = _show_context(load_piece(piece_id))
-    return render("pieces/_comments.html", comment_error=error, status=422 if error else 200,
-                  **context)
+    return render(
+        "pieces/_comments.html", comment_error=error, status=422 if error else 200, **context
+    )
 
 
 @bp.route("/tin-bai/<int:piece_id>/phien-ban")
@@ -474,8 +530,15 @@ def revisions(piece_id):
         new_text = f"{new.title}\n\n{new.lead}\n\n{plain_text(new.body)}"
         ops = word_diff.word_diff(old_text, new_text)
         comparison = {"html": word_diff.render_html(ops), "stats": word_diff.stats(ops)}
-    return render("pieces/revisions.html", "pieces/_diff.html", piece=piece,
-                  revisions=all_revisions, a=a, b=b, comparison=comparison)
+    return render(
+        "pieces/revisions.html",
+        "pieces/_diff.html",
+        piece=piece,
+        revisions=all_revisions,
+        a=a,
+        b=b,
+        comparison=comparison,
+    )
 
 
 @bp.route("/tin-bai/<int:piece_id>/trung-lap")

@@ -112,7 +112,9 @@ def _apply_data(piece: Piece, data: PieceData) -> None:
     piece.source_name = (data.source_name or "").strip()[:200] if kind is SourceKind.REPOST else ""
     url = (data.source_url or "").strip()[:500] if kind is SourceKind.REPOST else ""
     if url and not url.lower().startswith(("http://", "https://")):
-        raise ServiceError(_("Đường dẫn nguồn phải bắt đầu bằng http:// hoặc https://"), "source_url")
+        raise ServiceError(
+            _("Đường dẫn nguồn phải bắt đầu bằng http:// hoặc https://"), "source_url"
+        )
     piece.source_url = url
     ids = {int(i) for i in data.topic_ids if str(i).strip()}
     piece.topics = (
@@ -135,7 +137,9 @@ def _set_authors(piece: Piece, lines: list[AuthorLine]) -> None:
         try:
             share = int(line.share)
         except (TypeError, ValueError):
-            raise ServiceError(_("Tỉ lệ của tác giả phải là số nguyên phần trăm."), "authors") from None
+            raise ServiceError(
+                _("Tỉ lệ của tác giả phải là số nguyên phần trăm."), "authors"
+            ) from None
         if not 1 <= share <= 100:
             raise ServiceError(_("Tỉ lệ của mỗi tác giả phải từ 1 đến 100%."), "authors")
         rows.append((position, user, name[:120], share))
@@ -145,7 +149,9 @@ def _set_authors(piece: Piece, lines: list[AuthorLine]) -> None:
         db.session.flush()
     for position, user, name, share in rows:
         piece.authors.append(
-            PieceAuthor(position=position, user_id=user.id if user else None, name=name, share=share)
+            PieceAuthor(
+                position=position, user_id=user.id if user else None, name=name, share=share
+            )
         )
 
 
@@ -164,7 +170,7 @@ def problems_before_submit(piece: Piece) -> list[str]:
         total = sum(a.share for a in piece.authors)
         if total != 100:
             problems.append(
-                _("Tổng tỉ lệ của các tác giả phải bằng 100% (hiện là %(total)d%%).", total=total)
+                _("Tổng tỉ lệ của các tác giả phải bằng 100%% (hiện là %(total)d%%).", total=total)
             )
     if piece.source_kind is SourceKind.REPOST and not piece.source_name:
         problems.append(_("Tin, bài đăng lại cần ghi tên cơ quan báo chí nguồn."))
@@ -205,12 +211,20 @@ def save_piece(user, piece: Piece, data: PieceData, expected_version, autosave=F
 
 def _record_revision(piece: Piece, user, autosave: bool) -> Revision | None:
     last = db.session.scalar(
-        select(Revision).where(Revision.piece_id == piece.id).order_by(Revision.number.desc()).limit(1)
+        select(Revision)
+        .where(Revision.piece_id == piece.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
     )
     if last and (last.title, last.lead, last.body) == (piece.title, piece.lead, piece.body):
         return None
     if last and last.author_id == user.id and (autosave or _same_sitting(piece, last, user)):
-        last.title, last.lead, last.body, last.created_at = piece.title, piece.lead, piece.body, utcnow()
+        last.title, last.lead, last.body, last.created_at = (
+            piece.title,
+            piece.lead,
+            piece.body,
+            utcnow(),
+        )
         return last
     revision = Revision(
         piece_id=piece.id,
@@ -328,5 +342,7 @@ def add_comment(user, piece: Piece, body: str) -> Comment:
     else:
         recipients = [piece.submitter] + [a.user for a in piece.authors if a.user]
     excerpt = body if len(body) <= 140 else body[:137] + "…"
-    notify(recipients, "comment", piece, actor=user, email=False, author=user.full_name, text=excerpt)
+    notify(
+        recipients, "comment", piece, actor=user, email=False, author=user.full_name, text=excerpt
+    )
     return comment

@@ -137,7 +137,9 @@ def _after(action: Action, user, piece: Piece, *, comment: str) -> None:
     elif action is Action.APPROVE and piece.state is PieceState.AWAITING_SIGNOFF:
         notifications.notify(notifications.chief_editors(), "signoff_needed", piece, actor=user)
     elif action is Action.REFUSE_SIGNOFF:
-        notifications.notify([piece.claimed_by], "signoff_refused", piece, actor=user, reason=comment)
+        notifications.notify(
+            [piece.claimed_by], "signoff_refused", piece, actor=user, reason=comment
+        )
     elif action in (Action.PUBLISH, Action.PUBLISH_DUE):
         notifications.notify(unit_people, "published", piece, actor=user)
     elif action is Action.UNPUBLISH:

@@ -55,8 +55,13 @@ class RoyaltyGenreRule(db.Model):
     max_centi: Mapped[int]
     default_centi: Mapped[int]
     counted_per: Mapped[CountedPer] = mapped_column(
-        Enum(CountedPer, name="counted_per", native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            CountedPer,
+            name="counted_per",
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=CountedPer.PIECE,
     )
 
