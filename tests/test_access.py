@@ -41,6 +41,7 @@ EXPECTED = {
     "admin.term_edit": ADMIN,
     "admin.term_toggle": ADMIN,
     "admin.audit_log": ADMIN,
+    "admin.genre_signoff": ADMIN,
     "pieces.unit_pieces": WRITERS,
     "pieces.new_piece": WRITERS,
     "pieces.edit_piece": WRITERS,

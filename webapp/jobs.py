@@ -43,22 +43,29 @@ def run(once: bool, interval: int):
     def _stop(signum, frame):
         stop["now"] = True
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    while True:
-        try:
-            done = run_pass()
-        except Exception:  # noqa: BLE001 - a failing pass must not stop the runner
-            db.session.rollback()
-            current_app.logger.exception("job pass failed")
-            done = None
-        finally:
-            db.session.remove()
-        if done and any(done.values()):
-            click.echo(" ".join(f"{k}={v}" for k, v in done.items()))
-        if once or stop["now"]:
-            break
-        for _ in range(interval):
-            if stop["now"]:
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    failed = False
+    try:
+        while True:
+            try:
+                done = run_pass()
+                failed = False
+            except Exception:  # noqa: BLE001 - a failing pass must not stop the runner
+                db.session.rollback()
+                current_app.logger.exception("job pass failed")
+                done, failed = None, True
+            finally:
+                db.session.remove()
+            if done and any(done.values()):
+                click.echo(" ".join(f"{k}={v}" for k, v in done.items()))
+            if once or stop["now"]:
                 break
-            time.sleep(1)
+            for _ in range(interval):
+                if stop["now"]:
+                    break
+                time.sleep(1)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if once and failed:
+        raise SystemExit(1)  # so cron or a script can tell

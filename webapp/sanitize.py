@@ -280,7 +280,7 @@ def _tidy(root: DocumentFragment) -> None:
             _unwrap(node)
     for node in _descendants(root):  # once the tree is final
         if node.nodeType == Node.ELEMENT_NODE and _name(node) == "pre":
-            _keep_leading_newline(node)
+            _strip_leading_newlines(node)
 
 
 def _drop_comments(root: DocumentFragment) -> dict[Element, str]:
@@ -352,17 +352,18 @@ def _is_word_item(paragraph: Element) -> bool:
     return css_class.startswith("msolistparagraph") or bool(_WORD_LIST_STYLE.search(style))
 
 
-def _keep_leading_newline(pre: Element) -> None:
-    """Double a newline that starts a <pre>: a parser drops the first one after <pre>.
+def _strip_leading_newlines(pre: Element) -> None:
+    """Drop the newlines a <pre> starts with.
 
-    Without this, each cleaning would eat one of the leading newlines.
+    A parser drops one newline right after <pre>, except html5lib inside a table cell; so
+    that every parse, and every cleaning, agrees on a <pre>'s text, it never starts so.
     """
-    leading, node = "", pre.firstChild
+    node = pre.firstChild
     while node is not None and node.nodeType == Node.TEXT_NODE:
-        leading += node.data
+        node.data = node.data.lstrip("\n")
+        if node.data:
+            break
         node = node.nextSibling
-    if leading.startswith("\n"):
-        pre.firstChild.data = "\n" + pre.firstChild.data
 
 
 # small minidom helpers
@@ -574,12 +575,8 @@ class _CollapseWhitespace(html5lib_shim.Filter):
     @staticmethod
     def _text(text: str, in_pre: int, previous: dict) -> dict:
         if in_pre:
-            if (
-                previous.get("type") == "StartTag"
-                and previous["name"] == "pre"
-                and text.startswith("\n")
-            ):
-                text = "\n" + text  # see _keep_leading_newline
+            if previous.get("type") == "StartTag" and previous["name"] == "pre":
+                text = text.lstrip("\n")  # see _strip_leading_newlines
         elif "\n" in text and not text.strip(_ASCII_SPACE):
             text = "\n"
         else:

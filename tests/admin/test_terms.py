@@ -46,3 +46,16 @@ def test_rename_and_deactivate(client):
     post(client, f"/quan-tri/danh-muc/chuyen-muc/{category.id}/trang-thai", htmx=True)
     db.session.expire_all()
     assert category.name == "Tin tức - Sự kiện" and category.active is False
+
+
+def test_signoff_step_is_switched_per_genre(client):
+    _admin(client)
+    from tests.factories import make_genre
+
+    genre = make_genre(code="van_ban", name="Văn bản")
+    r = post(client, f"/quan-tri/danh-muc/the-loai/{genre.id}/ky-duyet", htmx=True)
+    assert r.status_code == 200 and "Cần Trưởng ban ký duyệt" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert genre.requires_signoff is True
+    audit = client.get("/quan-tri/nhat-ky").get_data(as_text=True)
+    assert "Cần Trưởng ban ký duyệt" in audit

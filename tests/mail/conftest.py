@@ -4,45 +4,15 @@ No mock of smtplib: the outbox talks SMTP to this server, which records what it 
 """
 
 import email
-import importlib
 import socket
-import sys
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 HOST = "127.0.0.1"
-
-
-def _import_controller():
-    """aiosmtpd's Controller, with the ``public`` module it needs (from atpublic).
-
-    pytest puts tests/ first on sys.path (tests/ has no __init__.py), so ``import public``
-    would find tests/public, the public portal's tests. Import aiosmtpd without tests/ on
-    the path, then put ``sys.modules`` back as it was so that tests/public still imports.
-    """
-    tests_dir = Path(__file__).resolve().parents[1]
-
-    def publics():
-        return [n for n in sys.modules if n == "public" or n.startswith("public.")]
-
-    shadowed = {name: sys.modules.pop(name) for name in publics()}
-    saved_path = sys.path[:]
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != tests_dir]
-    try:
-        controller = importlib.import_module("aiosmtpd.controller")
-    finally:
-        sys.path[:] = saved_path
-        for name in publics():
-            del sys.modules[name]  # atpublic's: aiosmtpd already holds what it uses
-        sys.modules.update(shadowed)
-    return controller.Controller
-
-
-Controller = _import_controller()
 
 
 @dataclass

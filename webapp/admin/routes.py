@@ -424,6 +424,19 @@ def term_toggle(kind, term_id):
     return render("admin/_term_row.html", kind=kind, model=model, term=term)
 
 
+@bp.route("/danh-muc/the-loai/<int:term_id>/ky-duyet", methods=["POST"])
+@admin_only
+def genre_signoff(term_id):
+    """Switch the chief editor's sign-off step for a genre."""
+    genre = _get_or_404(Genre, term_id)
+    _require_action_form()
+    terms.set_genre_signoff(current_user, genre, not genre.requires_signoff)
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("admin.term_list", kind="the-loai"))
+    return render("admin/_term_row.html", kind="the-loai", model=Genre, term=genre)
+
+
 # --- audit ------------------------------------------------------------------------
 
 AUDIT_ENTITIES = ("units", "users", "categories", "topics", "genres")

@@ -34,4 +34,5 @@ FIELD_LABELS = {
     "roles": _l("Vai trò"),
     "password": _l("Mật khẩu"),
     "code": _l("Mã"),
+    "requires_signoff": _l("Cần Trưởng ban ký duyệt"),
 }

@@ -117,21 +117,31 @@ DIGEST_HOUR = 7  # local time: the digest is waiting when editors start their da
 
 
 def send_digests(now=None) -> int:
-    """Once a day, from 07:00 local time: one mail per digest-reading editor with the day's
-    new submissions. The dedupe key makes a second run (or a second machine) queue nothing."""
-    from webapp.pieces.models import Piece
+    """Once a day, from 07:00 local time: one mail per digest-reading editor listing the pieces
+    submitted since 07:00 the day before that still wait for the board. The window is fixed
+    by the calendar, not by when the runner happens to run, so each submission is in exactly
+    one digest; the dedupe key makes a second run (or a second machine) queue nothing."""
+    from datetime import UTC, datetime
+
+    from webapp.pieces.models import Piece, PieceState
 
     now = now or utcnow()
     local = to_local(now)
     if local.hour < DIGEST_HOUR:
         return 0
-    since = now - timedelta(days=1)
+    cutoff_local = datetime.combine(local.date(), datetime.min.time(), tzinfo=local.tzinfo)
+    cutoff = (cutoff_local + timedelta(hours=DIGEST_HOUR)).astimezone(UTC).replace(tzinfo=None)
+    since = cutoff - timedelta(days=1)
     readers = [u for u in editors() if u.submission_alerts == "digest" and u.email]
     if not readers:
         return 0
     pieces = db.session.scalars(
         select(Piece)
-        .where(Piece.submitted_at >= since, Piece.submitted_at <= now)
+        .where(
+            Piece.submitted_at >= since,
+            Piece.submitted_at < cutoff,
+            Piece.state.in_([PieceState.SUBMITTED, PieceState.IN_REVIEW]),
+        )
         .order_by(Piece.submitted_at)
         .limit(200)
     ).all()

@@ -77,4 +77,12 @@ def set_term_active(actor, term, active: bool):
     return term
 
 
+def set_genre_signoff(actor, genre: Genre, required: bool) -> Genre:
+    """Switch the chief editor's sign-off step on or off for a genre."""
+    if genre.requires_signoff != required:
+        record(actor, "update", genre, {"requires_signoff": [genre.requires_signoff, required]})
+        genre.requires_signoff = required
+    return genre
+
+
 KINDS = {"categories": Category, "topics": Topic, "genres": Genre}
