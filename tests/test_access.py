@@ -61,6 +61,11 @@ EXPECTED = {
     "notifications.counter": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
     "notifications.alerts": EDITORS,
+    # royalties endpoints
+    # royalties admin endpoints
+    # royalties export endpoints
+    # reminders endpoints
+    # reports endpoints
     "public.home": PUBLIC,
     "public.category": PUBLIC,
     "public.article": PUBLIC,

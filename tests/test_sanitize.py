@@ -17,19 +17,19 @@ DATA = Path(__file__).parent / "data"
 WORD_PASTE = (DATA / "word-paste.html").read_text(encoding="utf-8")
 
 
-def _payloads() -> list:
-    """One pytest.param per payload line, named after its file and line number."""
-    params = []
+def _payload_lines() -> dict[str, str]:
+    """Every payload, by "file:line" (one payload a line; blank and # lines skipped)."""
+    payloads = {}
     for path in sorted((DATA / "xss").glob("*.txt")):
         lines = path.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            params.append(pytest.param(line, id=f"{path.stem}:{number}"))
-    return params
+            if line.strip() and not line.startswith("#"):
+                payloads[f"{path.stem}:{number}"] = line
+    return payloads
 
 
-PAYLOADS = _payloads()
+PAYLOAD_LINES = _payload_lines()
+PAYLOADS = [pytest.param(line, id=name) for name, line in PAYLOAD_LINES.items()]
 
 # --- what "inert" means ----------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ def _parse(html: str):
 
 
 def _local(name: str) -> str:
-    """ "{namespace}name" -> "name"; attribute names in the xlink namespace -> "xlink:name"."""
+    """A tag or attribute name without its namespace; an xlink attribute as xlink:name."""
     if name.startswith("{http://www.w3.org/1999/xlink}"):
         return "xlink:" + name.split("}", 1)[1]
     return name.split("}", 1)[-1].lower()
@@ -81,7 +81,7 @@ def assert_inert(output: str, payload: str = "") -> None:
 
 
 def test_payload_lists_are_there():
-    assert len(PAYLOADS) > 150
+    assert len(PAYLOAD_LINES) == 199
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -103,6 +103,26 @@ def test_payload_leaves_markup_before_it_alone(payload):
 def test_payload_cleaning_is_stable(payload):
     once = clean_html(payload)
     assert clean_html(once) == once
+
+
+#: Allowed markup a payload may find itself in: parsing rules differ in each.
+CONTEXTS = {
+    "pre": "<pre>{}</pre>",
+    "table": "<table><tr><td>{}</td></tr></table>",
+    "list": "<ul><li>{}</li></ul>",
+    "link": '<a href="/tin/1">{}</a>',
+    "heading": "<h1>{}</h1>",
+    "word list": "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'>{}</p>",
+    "word bullet": "<p><span lang=VI><![if !supportLists]>·{}<![endif]>x</span></p>",
+}
+
+
+@pytest.mark.parametrize("context", list(CONTEXTS))
+def test_payloads_in_context_are_inert_and_stable(context):
+    for name, payload in PAYLOAD_LINES.items():
+        output = clean_html(CONTEXTS[context].format(payload))
+        assert_inert(output, payload)
+        assert clean_html(output) == output, name
 
 
 # --- hand-written hostile cases --------------------------------------------------------------
@@ -283,6 +303,18 @@ def test_trix_document():
     )
 
 
+def test_pre_keeps_its_spaces_and_loses_only_leading_newlines():
+    assert clean_html("<pre>\n\n  a  b\n\n  c\n</pre>") == "<pre>  a  b\n\n  c\n</pre>"
+    assert clean_html("<table><tr><td><pre><span></span>\n\nx</pre>") == (
+        "<table><tbody><tr><td><pre>x</pre></td></tr></tbody></table>"
+    )
+
+
+def test_unwrapped_blocks_do_not_glue_words():
+    assert clean_html("<center>một</center>hai<section>ba</section>") == "một hai ba"
+    assert plain_text("<center>một</center>hai<section>ba</section>") == "một\nhai\nba"
+
+
 def test_empty_paragraphs_collapse():
     html = "<p>a</p><p>&nbsp;</p><p><o:p></o:p></p><p><span> </span></p><div></div><p>b</p>"
     assert clean_html(html) == "<p>a</p><p>b</p>"
@@ -338,12 +370,12 @@ def test_word_paste_keeps_the_article():
     assert "<b>hội nghị sơ kết</b>" in output
     assert "<i>“Mỗi cơ quan, đơn vị phải coi việc cung cấp thông tin" in output
     assert (
-        "<ul><li>Một số đơn vị chưa gửi tin đúng định mức 2 tin/tháng;</li>"
-        "<li>Chất lượng ảnh minh họa còn hạn chế;</li>"
+        "<ul><li>Một số đơn vị chưa gửi tin đúng định mức 2 tin/tháng;</li>\n"
+        "<li>Chất lượng ảnh minh họa còn hạn chế;</li>\n"
         "<li>Việc chi trả <i>nhuận bút</i> có lúc còn chậm.</li></ul>"
     ) in output
     assert (
-        "<ol><li>Nâng cao chất lượng tin, bài phản ánh hoạt động ở cơ sở;</li>"
+        "<ol><li>Nâng cao chất lượng tin, bài phản ánh hoạt động ở cơ sở;</li>\n"
         "<li>Đôn đốc các đơn vị gửi tin đúng hạn.</li></ol>"
     ) in output
     assert "<table>" in output and "<td>" in output

@@ -70,6 +70,8 @@ def _import_models() -> None:
     from webapp.notifications import models as _notifications  # noqa: F401
     from webapp.pieces import models as _pieces  # noqa: F401
     from webapp.public import models as _public  # noqa: F401
+    from webapp.reminders import models as _reminders  # noqa: F401
+    from webapp.reports import models as _reports  # noqa: F401
     from webapp.royalties import models as _royalties  # noqa: F401
     from webapp.taxonomy import models as _taxonomy  # noqa: F401
     from webapp.units import models as _units  # noqa: F401
@@ -82,11 +84,15 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.notifications import bp as notifications_bp
     from webapp.pieces import bp as pieces_bp
     from webapp.public import bp as public_bp
+    from webapp.reminders import bp as reminders_bp
+    from webapp.reports import bp as reports_bp
     from webapp.review import bp as review_bp
+    from webapp.royalties import bp as royalties_bp
 
     # These packages keep their views out of __init__, so that importing their services
     # or pure modules pulls in no view; the views are attached here.
-    for package in ("notifications", "pieces", "public", "review"):
+    for package in ("notifications", "pieces", "public", "reminders", "reports", "review",
+                    "royalties"):
         import_module(f"webapp.{package}.routes")
 
     app.register_blueprint(auth_bp)
@@ -96,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reminders_bp, url_prefix="/nhac-nho")
+    app.register_blueprint(reports_bp, url_prefix="/bao-cao")
+    app.register_blueprint(royalties_bp, url_prefix="/nhuan-but")
 
 
 def _register_template_context(app: Flask) -> None:
@@ -123,6 +132,7 @@ def _register_template_context(app: Flask) -> None:
             "languages": Config.LANGUAGES,
             "get_locale": get_locale,
             "action_label": action_label,
+            "has_endpoint": lambda name: name in app.view_functions,
             "state_label": state_label,
         }
 

@@ -49,6 +49,7 @@ def seed_demo() -> list[tuple[str, str, list[str]]]:
             terms.create_term(None, Genre, name=name, code=code)
 
     _seed_example_rules(demo.EXAMPLE_RULE_SET)
+    _seed_budget(demo)
 
     have = set(db.session.scalars(select(User.username)))
     accounts = []
@@ -76,7 +77,11 @@ def _seed_example_rules(spec: dict) -> None:
     from webapp.royalties.models import CountedPer, RoyaltyGenreRule, RoyaltyRuleSet
     from webapp.taxonomy.models import Genre
 
-    if db.session.scalar(select(RoyaltyRuleSet.id).where(RoyaltyRuleSet.name == spec["name"])):
+    from webapp.royalties.reference import seed_reference
+
+    existing = db.session.scalar(select(RoyaltyRuleSet).where(RoyaltyRuleSet.name == spec["name"]))
+    if existing is not None:
+        seed_reference(existing)
         return
     rule_set = RoyaltyRuleSet(
         name=spec["name"],
@@ -99,6 +104,26 @@ def _seed_example_rules(spec: dict) -> None:
                 )
             )
     db.session.add(rule_set)
+    db.session.flush()
+    seed_reference(rule_set)
+
+
+def _seed_budget(demo) -> None:
+    """The demo budget: the report's 2021 figures, and the same for the current year."""
+    from datetime import date
+
+    from webapp.royalties.models import Budget, Expense
+    from webapp.timeutil import local_today
+
+    for year in sorted({2021, local_today().year}):
+        if db.session.scalar(select(Budget.id).where(Budget.year == year)) is None:
+            db.session.add(Budget(year=year, amount=demo.ANNUAL_BUDGET,
+                                  note="Kinh phí hoạt động Trang TTĐT (số liệu mẫu)"))
+    for spent_on, category, amount, note in demo.EXPENSES:
+        day = date.fromisoformat(spent_on)
+        if db.session.scalar(select(Expense.id).where(Expense.spent_on == day,
+                                                      Expense.category == category)) is None:
+            db.session.add(Expense(spent_on=day, category=category, amount=amount, note=note))
     db.session.flush()
 
 

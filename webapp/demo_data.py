@@ -118,3 +118,9 @@ EXAMPLE_RULE_SET = {
         "van_ban": (0, 0, 0, "piece"),
     },
 }
+
+# The report's figures: 150,000,000 đ a year; 8,620,000 đ of stationery in the first half of 2021.
+ANNUAL_BUDGET = 150_000_000
+EXPENSES = [
+    ("2021-06-30", "Văn phòng phẩm", 8_620_000, "Văn phòng phẩm 6 tháng đầu năm 2021"),
+]

@@ -1,7 +1,7 @@
 """The job runner: ``flask --app wsgi jobs run`` (until stopped) or ``--once``.
 
-Each pass publishes the pieces that are due, sends the daily digests when it is
-time, and delivers the outbox. Every job is idempotent and safe on several
+Each pass publishes the pieces that are due, sends the daily digests and the quota
+reminders when it is time, and delivers the outbox. Every job is idempotent and safe on several
 machines at once, so the runner can simply be started wherever it is needed.
 """
 
@@ -19,10 +19,13 @@ def run_pass() -> dict:
     """One pass of every job. Returns what each did."""
     from webapp.mail.services import deliver_due
     from webapp.notifications.services import send_digests
+    from webapp.reminders.services import run_due as run_reminders
     from webapp.review.services import publish_due
 
     done = {"published": publish_due()}
     done["digests"] = send_digests()
+    db.session.commit()
+    done.update(run_reminders())
     db.session.commit()
     done.update(deliver_due())
     return done

@@ -8,12 +8,11 @@ It is also the only module that imports bleach. ``clean_html`` runs in three ste
    SVG, ...: bleach with ``strip=True`` would keep their text, which is why this step
    exists); remove images that are not ours; turn Word's list paragraphs into real lists;
    rename h1, h5, h6, del and strike onto the allowlist; unwrap every other element that
-   is not allowed (its text stays).
+   is not allowed, and every link whose href is refused (their text stays).
 2. **Sanitise** (bleach). The allowlist below is the security boundary: whatever step 1
    did or missed, only these tags, attributes and URLs come out.
 3. **Finish** (filters on bleach's output stream): every link gets
-   ``rel="noopener noreferrer"``; a link whose href was refused is unwrapped and an image
-   whose src was refused removed; empty paragraphs (Word's ``<p>&nbsp;</p>``) are dropped;
+   ``rel="noopener noreferrer"``; empty paragraphs (Word's ``<p>&nbsp;</p>``) are dropped;
    white space is collapsed as a browser would show it.
 
 The allowlist (news article bodies, as written in Trix or pasted from Word):
@@ -38,6 +37,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Iterator
 from urllib.parse import unquote
 from xml.dom import Node
 from xml.dom.minidom import DocumentFragment, Element
@@ -147,8 +147,7 @@ def clean_html(html_text: str | None) -> str:
         # Keep the text, a paragraph per block, and clean that (it is shallow).
         lines = _text_lines_by_tokens(html_text)
         return clean_html("".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines))
-    _tidy(fragment)
-    tidied = _SERIALIZER.render(_WALKER(fragment))
+    tidied = _SERIALIZER.render(_tidy(fragment))
     return _cleaner().clean(tidied).strip()
 
 
@@ -166,22 +165,15 @@ def plain_text(html_text: str | None) -> str:
         fragment = _parse(html_text)
     except _TooDeep:
         return "\n".join(_text_lines_by_tokens(html_text))
-    _prune(fragment)
     parts: list[str] = []
-    # Iterative walk: hostile input may nest deeper than Python's recursion limit.
-    stack: list[Node | str] = [fragment]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-        elif item.nodeType == Node.TEXT_NODE:
-            parts.append(re.sub(r"\s+", " ", item.data))  # a newline in text is a space
-        elif item.nodeType in (Node.ELEMENT_NODE, Node.DOCUMENT_FRAGMENT_NODE):
-            name = _name(item) if item.nodeType == Node.ELEMENT_NODE else ""
-            separator = "\n" if name in BLOCKS else " " if name in ("td", "th") else ""
-            stack.append(separator)
-            stack.extend(reversed(item.childNodes))
-            stack.append(separator)
+    for token in _tidy(fragment):
+        kind, name = token["type"], token.get("name")
+        if kind == "Characters":
+            parts.append(re.sub(r"\s+", " ", token["data"]))  # a newline in text is a space
+        elif kind == "SpaceCharacters" or name in BLOCKS:  # the former: an unwrapped block
+            parts.append("\n")
+        elif name in ("td", "th"):
+            parts.append(" ")
     return "\n".join(_lines("".join(parts)))
 
 
@@ -213,7 +205,7 @@ def is_upload_src(value: str | None) -> bool:
     return not any(bad in url for bad in ("//", "..", "\\"))
 
 
-# --- step 1: tidy the tree ----------------------------------------------------------------
+# --- step 1: tidy ---------------------------------------------------------------------------
 
 
 class _TooDeep(Exception):
@@ -236,7 +228,6 @@ class _TreeBuilder(html5lib.getTreeBuilder("dom")):
 
 
 _SERIALIZER = HTMLSerializer(omit_optional_tags=False, quote_attr_values="always")
-_WALKER = html5lib.getTreeWalker("dom")
 
 
 def _parse(html_text: str) -> DocumentFragment:
@@ -245,81 +236,117 @@ def _parse(html_text: str) -> DocumentFragment:
     return parser.parseFragment(html_text, container="div", scripting=True)
 
 
-def _prune(root: DocumentFragment) -> dict[Element, str]:
-    """Remove comments, Word's fallbacks, DROPPED_WITH_CONTENT elements, foreign images.
+def _tidy(root: DocumentFragment) -> Iterator[dict]:
+    """Step 1: the tree as html5lib tokens, holding only allowed elements.
 
-    Returns the bullets of Word's list paragraphs (see _drop_comments).
+    The tree is read, never changed: minidom removes and inserts in time proportional to
+    the number of siblings, which a long body would make quadratic. Each element is
+    dropped with its content (comments, DROPPED_WITH_CONTENT, SVG and MathML, images not
+    ours, Word's fallbacks), renamed (RENAMED_TAGS, Word's list paragraphs become <li>
+    inside a <ul> or <ol>), unwrapped (not allowed, or a link whose href is refused; an
+    unwrapped block leaves a newline each side, a "SpaceCharacters" token, so words do not
+    run together) or kept, with its allowed attributes only.
+
+    Unwrapping here rather than leaving it to bleach matters: bleach drops a tag it strips
+    in its tokenizer, before tree building, so the same markup would build another tree.
     """
-    markers = _drop_comments(root)
-    for node in _descendants(root):
-        if node.nodeType != Node.ELEMENT_NODE or node.parentNode is None:
-            continue  # text, or inside something already removed
+    skip, bullets = _word_fallbacks(root)
+    word_lists = _word_lists(root, skip, bullets)
+    fresh_pre = False  # only newlines since a <pre> started: those are dropped (see below)
+    stack: list[Node | dict] = list(reversed(root.childNodes))  # nodes, and tokens to emit
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):  # an end tag, or a list's end, pushed below
+            fresh_pre = False
+            yield node
+            continue
+        if node.nodeType == Node.TEXT_NODE and node not in skip:
+            text = node.data
+            if fresh_pre:
+                # A parser drops one newline right after <pre>, except html5lib in a table
+                # cell; so that every parse agrees on the text, it never starts with one.
+                text = text.lstrip("\n")
+                fresh_pre = not text
+            if text:
+                yield {"type": "Characters", "data": text}
+            continue
+        if node.nodeType != Node.ELEMENT_NODE or node in skip:
+            continue  # comments, and whatever Word's fallbacks hold
         name = _name(node)
         if not name or name in DROPPED_WITH_CONTENT:
-            _remove(node)
-        elif name == "img" and not is_upload_src(node.getAttribute("src")):
-            _remove(node)
-    return markers
-
-
-def _tidy(root: DocumentFragment) -> None:
-    """Step 1: leave only allowed elements (attributes are bleach's business)."""
-    markers = _prune(root)
-    _make_word_lists(root, markers)
-    for node in _descendants(root):
-        if node.nodeType != Node.ELEMENT_NODE:
             continue
-        name = _name(node)
-        if name in RENAMED_TAGS:
-            _rename(node, RENAMED_TAGS[name])
-        elif name not in ALLOWED_TAGS or (
+        if name == "img" and not is_upload_src(node.getAttribute("src")):
+            continue
+        name = RENAMED_TAGS.get(name, name)
+        before: list[dict] = []
+        after: list[dict] = []
+        if node in word_lists:
+            list_name, first, last = word_lists[node]
+            name = "li"
+            if first:
+                before.append({"type": "StartTag", "name": list_name, "data": {}})
+            if last:
+                after.append({"type": "EndTag", "name": list_name})
+        if name not in ALLOWED_TAGS or (
             name == "a" and not is_allowed_href(node.getAttribute("href"))
         ):
-            # Unwrapped here rather than by bleach (whose tokenizer drops a tag before tree
-            # building) or its filters, so the tree bleach builds is the one built here.
-            _unwrap(node)
-    for node in _descendants(root):  # once the tree is final
-        if node.nodeType == Node.ELEMENT_NODE and _name(node) == "pre":
-            _strip_leading_newlines(node)
+            if name in BLOCKS:
+                before.append({"type": "SpaceCharacters", "data": "\n"})
+                after.insert(0, {"type": "SpaceCharacters", "data": "\n"})
+        elif name in _VOID:
+            before.append({"type": "EmptyTag", "name": name, "data": _attributes(node, name)})
+        else:
+            before.append({"type": "StartTag", "name": name, "data": _attributes(node, name)})
+            after.insert(0, {"type": "EndTag", "name": name})
+        for token in before:
+            fresh_pre = token.get("name") == "pre" or (fresh_pre and "name" not in token)
+            yield token
+        stack.extend(reversed(after))
+        stack.extend(reversed(node.childNodes))
 
 
-def _drop_comments(root: DocumentFragment) -> dict[Element, str]:
-    """Remove every comment, and the content of Word's fallback blocks.
+def _attributes(element: Element, name: str) -> dict[tuple[None, str], str]:
+    """The element's allowed attributes, as html5lib tokens hold them; bleach judges them."""
+    allowed = ALLOWED_ATTRIBUTES.get(name, ())
+    return {(None, key): value for key, value in element.attributes.items() if key in allowed}
+
+
+def _word_fallbacks(root: DocumentFragment) -> tuple[set[Node], dict[Element, str]]:
+    """The content of Word's fallback blocks, to skip, and the list bullets among it.
 
     Word's conditional comments come in two kinds. ``<!--[if gte mso 9]>...<![endif]-->``
-    is one comment and goes with all it holds (Word's <xml>, VML shapes). The
-    "downlevel-revealed" kind, ``<![if !supportLists]>bullet<![endif]>``, parses as two
-    comments around ordinary content; for WORD_FALLBACKS that content goes too.
+    is one comment, and goes like any comment with all it holds (Word's <xml>, VML shapes).
+    The "downlevel-revealed" kind, ``<![if !supportLists]>bullet<![endif]>``, parses as two
+    comments around ordinary content; for WORD_FALLBACKS that content is skipped too.
 
-    Returns the text of each removed list bullet ("·", "1.", "a)") by its paragraph, so that
-    _make_word_lists can tell bulleted lists from numbered ones.
+    Returns the nodes to skip, and the text of each skipped list bullet ("·", "1.", "a)")
+    by its paragraph, so that _word_lists can tell bulleted lists from numbered ones.
     """
-    markers: dict[Element, str] = {}
+    skip: set[Node] = set()
+    bullets: dict[Element, str] = {}
     for node in _descendants(root):
-        if node.nodeType != Node.COMMENT_NODE or node.parentNode is None:
+        if node.nodeType != Node.COMMENT_NODE:
             continue
         condition = re.fullmatch(r"\[if\s+([^\]]*)\]", node.data.strip())
-        if condition and condition.group(1).strip().lower() in WORD_FALLBACKS:
-            fallback = _siblings_until_endif(node)
-            bullet = "".join(_text(n) for n in fallback).strip(_BLANK)
-            for sibling in fallback:
-                _remove(sibling)
-            paragraph = _ancestor(node, "p")
-            if paragraph is not None and "supportlists" in condition.group(1).lower():
-                markers[paragraph] = bullet
-        _remove(node)
-    return markers
+        if not condition or condition.group(1).strip().lower() not in WORD_FALLBACKS:
+            continue
+        fallback = _siblings_until_endif(node)
+        skip.update(fallback)
+        paragraph = _ancestor(node, "p")
+        if paragraph is not None and "supportlists" in condition.group(1).lower():
+            bullets[paragraph] = "".join(_text(n) for n in fallback).strip(_BLANK)
+    return skip, bullets
 
 
-def _siblings_until_endif(start: Node) -> list[Node]:
-    """The siblings between a downlevel-revealed "[if ...]" and its "[endif]".
+def _siblings_until_endif(start: Node, limit: int = 8) -> list[Node]:
+    """The few siblings between a downlevel-revealed "[if ...]" and its "[endif]".
 
-    Nothing when the "[endif]" is not a sibling (mangled markup), so that a broken block
-    never eats the rest of a paragraph.
+    Nothing when no "[endif]" follows within limit siblings (Word puts one or two nodes in
+    between): mangled markup then keeps its content, and the search stays short.
     """
     between: list[Node] = []
     node = start.nextSibling
-    while node is not None:
+    while node is not None and len(between) <= limit:
         if node.nodeType == Node.COMMENT_NODE and node.data.strip().lower() == "[endif]":
             return between
         between.append(node)
@@ -327,43 +354,47 @@ def _siblings_until_endif(start: Node) -> list[Node]:
     return []
 
 
-def _make_word_lists(root: DocumentFragment, markers: dict[Element, str]) -> None:
-    """Turn Word's list paragraphs into <ul>/<ol> with <li> items.
+def _word_lists(
+    root: DocumentFragment, skip: set[Node], bullets: dict[Element, str]
+) -> dict[Element, tuple[str, bool, bool]]:
+    """Word's list paragraphs: for each, the list's tag, and whether it is first or last.
 
-    Word writes a list as a run of <p class=MsoListParagraph... style="mso-list:l0 level1
-    lfo1">, the bullet or number being text (removed by _drop_comments). A run of such
-    paragraphs becomes one list, numbered if the first marker looks like "1." or "a)".
-    Nesting levels are flattened.
+    Word writes a list as a run of sibling <p class=MsoListParagraph... style="mso-list:l0
+    level1 lfo1">, its bullets or numbers being text in fallbacks (see _word_fallbacks). A
+    run, white space between allowed, becomes one list, an <ol> if its first bullet looks
+    like "1." or "a)". Nesting levels are flattened.
     """
-    current: Element | None = None
-    for node in _descendants(root):
-        if node.nodeType != Node.ELEMENT_NODE or _name(node) != "p" or not _is_word_item(node):
-            continue
-        if current is None or _previous_element(node) is not current:
-            numbered = bool(_NUMBERED_MARKER.match(markers.get(node, "")))
-            current = node.ownerDocument.createElement("ol" if numbered else "ul")
-            node.parentNode.insertBefore(current, node)
-        current.appendChild(_rename(node, "li"))
+    parents = {
+        node.parentNode
+        for node in _descendants(root)
+        if node.nodeType == Node.ELEMENT_NODE and _is_word_item(node) and node not in skip
+    }
+    found: dict[Element, tuple[str, bool, bool]] = {}
+    for parent in parents:
+        runs: list[list[Element]] = [[]]
+        for child in parent.childNodes:
+            if child.nodeType == Node.ELEMENT_NODE and _is_word_item(child) and child not in skip:
+                runs[-1].append(child)
+            elif child in skip or (
+                child.nodeType == Node.TEXT_NODE and not child.data.strip(_ASCII_SPACE)
+            ):
+                continue  # neither emitted nor breaking the run
+            elif runs[-1]:
+                runs.append([])
+        for run in filter(None, runs):
+            numbered = _NUMBERED_MARKER.match(bullets.get(run[0], ""))
+            list_name = "ol" if numbered else "ul"
+            for item in run:
+                found[item] = (list_name, item is run[0], item is run[-1])
+    return found
 
 
-def _is_word_item(paragraph: Element) -> bool:
-    css_class = paragraph.getAttribute("class").lower()
-    style = paragraph.getAttribute("style")
+def _is_word_item(element: Element) -> bool:
+    if _name(element) != "p":
+        return False
+    css_class = element.getAttribute("class").lower()
+    style = element.getAttribute("style")
     return css_class.startswith("msolistparagraph") or bool(_WORD_LIST_STYLE.search(style))
-
-
-def _strip_leading_newlines(pre: Element) -> None:
-    """Drop the newlines a <pre> starts with.
-
-    A parser drops one newline right after <pre>, except html5lib inside a table cell; so
-    that every parse, and every cleaning, agrees on a <pre>'s text, it never starts so.
-    """
-    node = pre.firstChild
-    while node is not None and node.nodeType == Node.TEXT_NODE:
-        node.data = node.data.lstrip("\n")
-        if node.data:
-            break
-        node = node.nextSibling
 
 
 # small minidom helpers
@@ -380,7 +411,7 @@ def _name(element: Element) -> str:
 
 
 def _descendants(root: Node) -> list[Node]:
-    """All nodes under root in document order, as a list so the tree can change meanwhile.
+    """All nodes under root, in document order.
 
     Iterative: hostile input may nest deeper than Python's recursion limit.
     """
@@ -399,32 +430,6 @@ def _text(node: Node) -> str:
     return "".join(n.data for n in _descendants(node) if n.nodeType == Node.TEXT_NODE)
 
 
-def _remove(node: Node) -> None:
-    node.parentNode.removeChild(node)
-
-
-def _rename(element: Element, name: str) -> Element:
-    """Replace element by a new, attribute-less one called name, holding its children."""
-    renamed = element.ownerDocument.createElement(name)
-    while element.firstChild is not None:
-        renamed.appendChild(element.firstChild)
-    element.parentNode.replaceChild(renamed, element)
-    return renamed
-
-
-def _unwrap(element: Element) -> None:
-    """Replace element by its children; a block by its children between two newlines."""
-    parent, document = element.parentNode, element.ownerDocument
-    block = _name(element) in BLOCKS
-    if block:
-        parent.insertBefore(document.createTextNode("\n"), element)
-    while element.firstChild is not None:
-        parent.insertBefore(element.firstChild, element)
-    if block:
-        parent.insertBefore(document.createTextNode("\n"), element)
-    parent.removeChild(element)
-
-
 def _ancestor(node: Node, name: str) -> Element | None:
     node = node.parentNode
     while node is not None and node.nodeType == Node.ELEMENT_NODE:
@@ -432,14 +437,6 @@ def _ancestor(node: Node, name: str) -> Element | None:
             return node
         node = node.parentNode
     return None
-
-
-def _previous_element(node: Node) -> Node | None:
-    """The previous sibling, skipping white space."""
-    node = node.previousSibling
-    while node is not None and node.nodeType == Node.TEXT_NODE and not node.data.strip(_BLANK):
-        node = node.previousSibling
-    return node
 
 
 # --- step 2: bleach -----------------------------------------------------------------------
@@ -486,7 +483,8 @@ class _LinksAndImages(html5lib_shim.Filter):
     """rel on every link; no link or image left without its URL.
 
     bleach drops a refused href or src but keeps the element: such a link is unwrapped
-    here (its text stays), such an image removed.
+    here (its text stays), such an image removed. Step 1 already did both by the same
+    rules; this is the backstop, should bleach's reading of a URL ever differ.
     """
 
     def __iter__(self):

@@ -117,6 +117,8 @@ class Piece(db.Model):
     # Royalty coefficient in hundredths (1.50 is 150): exact, never a float.
     coefficient_centi: Mapped[int | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Codes of the rule set's modifiers the editor applied at approval (e.g. ["repost"]).
+    modifier_codes: Mapped[list] = mapped_column(JSON, default=list)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

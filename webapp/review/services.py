@@ -19,6 +19,7 @@ from webapp.pieces.services import NotAllowed, check_version, flush_or_stale, pr
 from webapp.review import workflow
 from webapp.review.workflow import Action
 from webapp.royalties import rules
+from webapp.royalties import services as royalties
 from webapp.services import ServiceError
 from webapp.text import slugify
 from webapp.timeutil import local_today, utcnow
@@ -46,6 +47,7 @@ def transition(
     expected_version=None,
     comment: str = "",
     coefficient=None,
+    modifiers=None,
     publish_at: datetime | None = None,
     now: datetime | None = None,
 ) -> WorkflowEvent:
@@ -70,7 +72,8 @@ def transition(
 
     source = piece.state
     target = workflow.target_state(action, piece)
-    _before(action, user, piece, coefficient=coefficient, publish_at=publish_at, now=now)
+    _before(action, user, piece, coefficient=coefficient, modifiers=modifiers,
+            publish_at=publish_at, now=now)
     piece.state = target
     piece.updated_at = now
     event = WorkflowEvent(
@@ -88,7 +91,7 @@ def transition(
     return event
 
 
-def _before(action: Action, user, piece: Piece, *, coefficient, publish_at, now) -> None:
+def _before(action: Action, user, piece: Piece, *, coefficient, modifiers, publish_at, now):
     """What each action changes on the piece besides its state."""
     if action is Action.SUBMIT:
         problems = problems_before_submit(piece)
@@ -108,6 +111,7 @@ def _before(action: Action, user, piece: Piece, *, coefficient, publish_at, now)
         piece.decided_at = now
     elif action is Action.APPROVE:
         piece.coefficient_centi = _checked_coefficient(piece, coefficient)
+        piece.modifier_codes = _checked_modifiers(piece, modifiers)
         piece.approved_by_id = user.id
         piece.decided_at = now
     elif action is Action.SCHEDULE:
@@ -141,8 +145,11 @@ def _after(action: Action, user, piece: Piece, *, comment: str) -> None:
             [piece.claimed_by], "signoff_refused", piece, actor=user, reason=comment
         )
     elif action in (Action.PUBLISH, Action.PUBLISH_DUE):
+        # The royalty accrues in the same transaction as the publication: both or neither.
+        royalties.accrue_for_piece(piece, actor=user)
         notifications.notify(unit_people, "published", piece, actor=user)
     elif action is Action.UNPUBLISH:
+        royalties.reverse_for_piece(piece, actor=user, reason=comment)
         notifications.notify(unit_people, "unpublished", piece, actor=user, reason=comment)
 
 
@@ -176,6 +183,23 @@ def _checked_coefficient(piece: Piece, coefficient) -> int:
             "coefficient",
         )
     return centi
+
+
+def _checked_modifiers(piece: Piece, codes) -> list[str]:
+    """The modifiers the editor ticked, each one the rule set in force knows.
+
+    With none given, a piece re-posted from another outlet gets the rule set's "repost".
+    """
+    rule_set = rules.rule_set_on(local_today())
+    known = {m.code for m in rule_set.modifiers} if rule_set else set()
+    if codes is None:
+        return ["repost"] if piece.source_kind.value == "repost" and "repost" in known else []
+    codes = [c for c in dict.fromkeys(codes) if c]
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ServiceError(_("Hệ số điều chỉnh không hợp lệ: %(codes)s", codes=", ".join(unknown)),
+                           "modifiers")
+    return codes
 
 
 def check_duplicates(piece: Piece, now: datetime | None = None):

@@ -1,0 +1,3 @@
+"""Routes of the reminders package."""
+
+from webapp.reminders import bp  # noqa: F401

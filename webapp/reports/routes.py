@@ -1,0 +1,3 @@
+"""Routes of the reports package."""
+
+from webapp.reports import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Royalty views (being written)."""
+
+from webapp.royalties import bp  # noqa: F401
