@@ -50,6 +50,10 @@ class UnitForm(Form):
     contact_emails = TextAreaField(
         _l("E-mail liên hệ (mỗi dòng một địa chỉ)"), validators=[Optional(), _valid_emails]
     )
+    head_email = EmailField(
+        _l("E-mail thủ trưởng đơn vị (nhận bản sao khi nhắc nhở nhiều tháng liền)"),
+        validators=[Optional(), Email(), Length(max=254)],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -77,6 +77,7 @@ def unit_create():
                 short_name=form.short_name.data,
                 monthly_quota=form.monthly_quota.data,
                 contact_emails=form.contact_emails.data,
+                head_email=form.head_email.data,
             )
         except ServiceError as err:
             db.session.rollback()
@@ -117,6 +118,7 @@ def unit_edit(unit_id):
                 group=form.group.data,
                 monthly_quota=form.monthly_quota.data,
                 contact_emails=form.contact_emails.data,
+                head_email=form.head_email.data,
             )
         except ServiceError as err:
             db.session.rollback()

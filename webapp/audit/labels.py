@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "group": _l("Nhóm"),
     "monthly_quota": _l("Định mức"),
     "contact_emails": _l("E-mail liên hệ"),
+    "head_email": _l("E-mail thủ trưởng đơn vị"),
     "active": _l("Hoạt động"),
     "display_order": _l("Thứ tự"),
     "username": _l("Tên đăng nhập"),

@@ -263,9 +263,18 @@ def _show_context(piece, action_form=None, failed_action=None):
         "actions": workflow.allowed_actions(current_user, piece),
         "can_edit": workflow.can_edit(current_user, piece),
         "rule": coefficient_rule(piece) if piece.state is PieceState.IN_REVIEW else None,
+        "modifiers": _modifiers_in_force() if piece.state is PieceState.IN_REVIEW else [],
         "failed_action": failed_action,
         "action_error": action_form,
     }
+
+
+def _modifiers_in_force():
+    from webapp.royalties.rules import rule_set_on
+    from webapp.timeutil import local_today
+
+    rule_set = rule_set_on(local_today())
+    return rule_set.modifiers if rule_set else []
 
 
 @bp.route("/tin-bai/<int:piece_id>/<action>", methods=["POST"])
@@ -299,6 +308,7 @@ def act(piece_id, action):
             expected_version=request.form.get("version"),
             comment=request.form.get("comment", ""),
             coefficient=request.form.get("coefficient"),
+            modifiers=request.form.getlist("modifiers") if action is workflow.Action.APPROVE else None,
             publish_at=publish_at,
         )
     except NotAllowed:

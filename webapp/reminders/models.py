@@ -116,17 +116,10 @@ class ReminderSetting(db.Model):
 
     __tablename__ = "reminder_settings"
 
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)  # the audit trail keeps an integer id
+    key: Mapped[str] = mapped_column(String(40), unique=True)
     value: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @property
-    def id(self) -> str:  # the audit trail records an ``id``
-        return self.key
-
-    @property
-    def name(self) -> str:
-        return self.key
 
 
 class ReminderRun(db.Model):

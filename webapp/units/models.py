@@ -55,6 +55,8 @@ class Unit(db.Model):
     monthly_quota: Mapped[int] = mapped_column(default=0)
     # One address per line.
     contact_emails: Mapped[str] = mapped_column(Text, default="")
+    # The unit head's address: copied on reminders once the unit is short months running.
+    head_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

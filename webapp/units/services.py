@@ -8,7 +8,15 @@ from webapp.extensions import db
 from webapp.services import ServiceError
 from webapp.units.models import Unit, UnitGroup
 
-FIELDS = ("name", "short_name", "group", "monthly_quota", "contact_emails", "active")
+FIELDS = (
+    "name",
+    "short_name",
+    "group",
+    "monthly_quota",
+    "contact_emails",
+    "head_email",
+    "active",
+)
 
 
 def _check_name(name: str, unit_id: int | None = None) -> str:
@@ -28,7 +36,9 @@ def _clean_emails(text: str) -> str:
     return "\n".join(dict.fromkeys(e.lower() for e in emails if e))
 
 
-def create_unit(actor, *, name, group, short_name="", monthly_quota=0, contact_emails="") -> Unit:
+def create_unit(
+    actor, *, name, group, short_name="", monthly_quota=0, contact_emails="", head_email=""
+) -> Unit:
     group = UnitGroup(group)
     unit = Unit(
         name=_check_name(name),
@@ -37,6 +47,7 @@ def create_unit(actor, *, name, group, short_name="", monthly_quota=0, contact_e
         display_order=Unit.next_order(group),
         monthly_quota=int(monthly_quota or 0),
         contact_emails=_clean_emails(contact_emails),
+        head_email=(head_email or "").strip().lower(),
         active=True,
     )
     db.session.add(unit)
@@ -54,6 +65,8 @@ def update_unit(actor, unit: Unit, **values) -> Unit:
         unit.monthly_quota = int(values["monthly_quota"] or 0)
     if "contact_emails" in values:
         unit.contact_emails = _clean_emails(values["contact_emails"])
+    if "head_email" in values:
+        unit.head_email = (values["head_email"] or "").strip().lower()
     if "group" in values and UnitGroup(values["group"]) != unit.group:
         # Moving to the other group puts the unit at the end of that group.
         unit.group = UnitGroup(values["group"])
