@@ -140,9 +140,11 @@ def _register_template_context(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from webapp.cli import seed_demo_command
     from webapp.jobs import jobs_command
+    from webapp.royalties.cli import royalties_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(jobs_command)
+    app.cli.add_command(royalties_command)
 
 
 @event.listens_for(Engine, "connect")

@@ -308,7 +308,9 @@ def act(piece_id, action):
             expected_version=request.form.get("version"),
             comment=request.form.get("comment", ""),
             coefficient=request.form.get("coefficient"),
-            modifiers=request.form.getlist("modifiers") if action is workflow.Action.APPROVE else None,
+            modifiers=request.form.getlist("modifiers")
+            if action is workflow.Action.APPROVE
+            else None,
             publish_at=publish_at,
         )
     except NotAllowed:
@@ -348,26 +350,19 @@ def _editable(piece_id):
     return piece
 
 
-@bp.route("/tin-bai/<int:piece_id>/anh", methods=["POST"])
-@WRITERS
-def add_image(piece_id):
+def _receive_upload(piece_id, field, missing_message, store, template, error_name):
+    """Take one uploaded file for a piece: store it, or say plainly why not; then answer
+    with the section re-rendered (htmx) or a redirect back to the form."""
     piece = _editable(piece_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    upload = request.files.get("image")
+    upload = request.files.get(field)
     error = None
     if upload is None or not upload.filename:
-        error = _("Vui lòng chọn một tệp ảnh.")
+        error = missing_message
     else:
         try:
-            services.add_image(
-                current_user,
-                piece,
-                upload.filename,
-                upload.read(),
-                caption=request.form.get("caption", ""),
-                credit=request.form.get("credit", ""),
-            )
+            store(piece, upload)
         except ServiceError as err:
             db.session.rollback()
             error = str(err.message)
@@ -378,8 +373,29 @@ def add_image(piece_id):
         if error:
             flash(error, "error")
         return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
-    return render(
-        "pieces/_images.html", piece=piece, image_error=error, status=422 if error else 200
+    return render(template, piece=piece, status=422 if error else 200, **{error_name: error})
+
+
+@bp.route("/tin-bai/<int:piece_id>/anh", methods=["POST"])
+@WRITERS
+def add_image(piece_id):
+    def store(piece, upload):
+        services.add_image(
+            current_user,
+            piece,
+            upload.filename,
+            upload.read(),
+            caption=request.form.get("caption", ""),
+            credit=request.form.get("credit", ""),
+        )
+
+    return _receive_upload(
+        piece_id,
+        "image",
+        _("Vui lòng chọn một tệp ảnh."),
+        store,
+        "pieces/_images.html",
+        "image_error",
     )
 
 
@@ -409,31 +425,16 @@ def update_image(piece_id, image_id):
 @bp.route("/tin-bai/<int:piece_id>/tep", methods=["POST"])
 @WRITERS
 def add_attachment(piece_id):
-    piece = _editable(piece_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    upload = request.files.get("attachment")
-    error = None
-    if upload is None or not upload.filename:
-        error = _("Vui lòng chọn một tệp.")
-    else:
-        try:
-            services.add_attachment(current_user, piece, upload.filename, upload.read())
-        except ServiceError as err:
-            db.session.rollback()
-            error = str(err.message)
-        else:
-            db.session.commit()
-    piece = load_piece(piece_id)
-    if not is_htmx():
-        if error:
-            flash(error, "error")
-        return redirect(url_for("pieces.edit_piece", piece_id=piece.id))
-    return render(
+    def store(piece, upload):
+        services.add_attachment(current_user, piece, upload.filename, upload.read())
+
+    return _receive_upload(
+        piece_id,
+        "attachment",
+        _("Vui lòng chọn một tệp."),
+        store,
         "pieces/_attachments.html",
-        piece=piece,
-        attachment_error=error,
-        status=422 if error else 200,
+        "attachment_error",
     )
 
 

@@ -1,0 +1,316 @@
+"""The "Bảng kê chi trả nhuận bút" as an XLSX sheet and as CSV, built from a ``Batch``.
+
+The sheet is a legal accounting document, so it is always in Vietnamese whatever the
+reader's language. Money cells hold integer đồng (Excel adds them); the totals are the
+batch's own integers, so the sheet matches the ledger to the đồng.
+"""
+
+import csv
+import io
+import math
+from decimal import Decimal
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from num2words import num2words
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from webapp.formatting import day
+from webapp.royalties import calc
+from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth
+from webapp.royalties.rules import format_coefficient
+from webapp.royalties.services import Batch
+
+DEFAULT_BOARD_NAME = "BAN BIÊN TẬP TRANG THÔNG TIN ĐIỆN TỬ"
+DEFAULT_DISTRICT_NAME = "UBND HUYỆN"
+
+FONT_NAME = "Times New Roman"
+MONEY_FORMAT = "#,##0"
+# Column widths in characters: STT, name, pen name, unit, pieces, coefficient, gross, tax,
+# net, signature.
+WIDTHS = [5, 22, 14, 22, 46, 8, 14, 13, 14, 13]
+COLUMNS = len(WIDTHS)
+LINE_HEIGHT = 15.75  # points per line of 12-point Times New Roman
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+# --- what every format shows ------------------------------------------------------------------
+
+
+def period_label(period: str) -> str:
+    """"2021-07" → "Tháng 07 năm 2021"."""
+    year, mon = period.split("-")
+    return _("Tháng %(month)s năm %(year)s", month=mon, year=year)
+
+
+def amount_in_words(amount: int) -> str:
+    """54896000 → "Năm mươi bốn triệu tám trăm chín mươi sáu nghìn đồng."."""
+    words = num2words(abs(int(amount)), lang="vi")
+    if amount < 0:
+        words = _("âm") + " " + words
+    return words[:1].upper() + words[1:] + " " + _("đồng") + "."
+
+
+def effective_coefficient(entry) -> str:
+    """The coefficient the line was paid at, modifiers applied: "1,50", "0,50", "1,725"."""
+    value = calc.effective_coefficient(
+        entry.coefficient_centi, [(kind, val) for _code, kind, val in entry.modifiers or []]
+    )
+    if (value * 100).denominator == 1:
+        text = format_coefficient(int(value * 100))
+    else:
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        text = f"{exact.quantize(Decimal('0.0001')).normalize():f}".replace(".", ",")
+    return "-" + text if entry.kind is EntryKind.REVERSAL else text
+
+
+def piece_line(entry) -> str:
+    """"Tên bài (dd/mm/yyyy)", marked when the line is a reversal or a correction."""
+    text = f"{entry.piece.title} ({day(entry.published_on)})"
+    if entry.kind is EntryKind.REVERSAL:
+        text += " - " + _("gỡ bài, thu hồi")
+    elif entry.kind is EntryKind.ADJUSTMENT:
+        text += " - " + _("điều chỉnh")
+    return text
+
+
+def coefficient_line(entry) -> str:
+    return "" if entry.kind is EntryKind.ADJUSTMENT else effective_coefficient(entry)
+
+
+def headings() -> list[str]:
+    return [
+        _("STT"),
+        _("Họ và tên"),
+        _("Bút danh"),
+        _("Đơn vị"),
+        _("Tin, bài (tên, ngày đăng)"),
+        _("Hệ số"),
+        _("Thành tiền (đ)"),
+        _("Thuế TNCN (đ)"),
+        _("Thực nhận (đ)"),
+        _("Ký nhận"),
+    ]
+
+
+def payment_note(month: RoyaltyMonth | None) -> str:
+    if month is not None and month.state is MonthState.PAID:
+        return _(
+            "Chứng từ số: %(voucher)s ngày %(day)s",
+            voucher=month.voucher_no,
+            day=day(month.voucher_date),
+        )
+    return _("(Chưa chi trả)")
+
+
+def _config(key: str, default: str) -> str:
+    return current_app.config.get(key, default) if has_app_context() else default
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+TOP_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
+TOP_RIGHT = Alignment(horizontal="right", vertical="top")
+
+
+def _text(ws, row: int, col: int, value: str, font: Font | None = None, align=None):
+    """A text cell: never read as a formula, whatever a title starts with."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
+    cell.data_type = "s"
+    cell.font = font or _font()
+    if align is not None:
+        cell.alignment = align
+    return cell
+
+
+def _merged(ws, row: int, first: int, last: int, value: str, font: Font, align=CENTER):
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    return _text(ws, row, first, value, font, align)
+
+
+def _money(ws, row: int, col: int, value: int, bold: bool = False):
+    cell = ws.cell(row=row, column=col, value=int(value))
+    cell.number_format = MONEY_FORMAT
+    cell.font = _font(bold=bold)
+    cell.alignment = TOP_RIGHT
+    return cell
+
+
+def _lines_needed(text: str, width: int) -> int:
+    """How many printed lines a wrapped cell takes: openpyxl cannot fit row heights itself."""
+    per_line = max(int(width * 1.1) - 1, 1)  # Times New Roman is narrower than the width unit
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in (text or "").split("\n"))
+
+
+def build_xlsx(
+    batch: Batch,
+    month: RoyaltyMonth | None,
+    unit_name_of_board: str,
+    district_name: str | None = None,
+) -> bytes:
+    """The month's payment sheet as an XLSX file, laid out as an administrative list."""
+    with force_locale("vi"):
+        return _build_xlsx(batch, month, unit_name_of_board, district_name)
+
+
+def _build_xlsx(batch, month, board_name, district_name) -> bytes:
+    district_name = district_name or _config("DISTRICT_NAME", DEFAULT_DISTRICT_NAME)
+    board_name = board_name or _config("BOARD_NAME", DEFAULT_BOARD_NAME)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Bảng kê %(period)s", period=batch.period)
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+    # The heading: the issuing body on the left, the national motto on the right.
+    _merged(ws, 1, 1, 4, district_name.upper(), _font(13))
+    _merged(ws, 1, 6, COLUMNS, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _font(13, bold=True))
+    _merged(ws, 2, 1, 4, board_name.upper(), _font(13, bold=True))
+    _merged(ws, 2, 6, COLUMNS, _("Độc lập - Tự do - Hạnh phúc"), _font(13, bold=True))
+    for row in (1, 2):
+        ws.row_dimensions[row].height = 2 * LINE_HEIGHT + 2
+    _merged(ws, 4, 1, COLUMNS, _("BẢNG KÊ CHI TRẢ NHUẬN BÚT"), _font(14, bold=True))
+    _merged(ws, 5, 1, COLUMNS, period_label(batch.period), _font(13, bold=True))
+    _merged(ws, 6, 1, COLUMNS, payment_note(month), _font(13, italic=True))
+    ws.row_dimensions[4].height = 21
+
+    header_row = 8
+    for col, label in enumerate(headings(), start=1):
+        cell = _text(ws, header_row, col, label, _font(12, bold=True), CENTER)
+        cell.border = BOX
+    ws.row_dimensions[header_row].height = 2 * LINE_HEIGHT + 4
+
+    row = header_row
+    for number, line in enumerate(batch.lines, start=1):
+        row += 1
+        payee = line.payee
+        pieces = "\n".join(piece_line(e) for e in line.entries)
+        coefficients = "\n".join(coefficient_line(e) for e in line.entries)
+        ws.cell(row=row, column=1, value=number).alignment = TOP_CENTER
+        ws.cell(row=row, column=1).font = _font()
+        _text(ws, row, 2, payee.full_name, align=TOP_LEFT)
+        _text(ws, row, 3, payee.pen_name or "", align=TOP_LEFT)
+        _text(ws, row, 4, payee.unit.name if payee.unit else "", align=TOP_LEFT)
+        _text(ws, row, 5, pieces, align=TOP_LEFT)
+        _text(ws, row, 6, coefficients, align=TOP_CENTER)
+        _money(ws, row, 7, line.gross)
+        _money(ws, row, 8, line.tax)
+        _money(ws, row, 9, line.net)
+        _text(ws, row, 10, "")
+        lines = max(
+            _lines_needed(pieces, WIDTHS[4]),
+            _lines_needed(payee.full_name, WIDTHS[1]),
+            _lines_needed(payee.unit.name if payee.unit else "", WIDTHS[3]),
+            2,  # room for a signature
+        )
+        ws.row_dimensions[row].height = lines * LINE_HEIGHT + 4
+
+    row += 1
+    total_row = row
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    _text(ws, row, 1, _("Tổng cộng"), _font(12, bold=True), CENTER)
+    _money(ws, row, 7, batch.gross, bold=True)
+    _money(ws, row, 8, batch.tax, bold=True)
+    _money(ws, row, 9, batch.net, bold=True)
+    _text(ws, row, 10, "")
+    ws.row_dimensions[row].height = LINE_HEIGHT + 6
+    for table_row in ws.iter_rows(min_row=header_row, max_row=total_row, max_col=COLUMNS):
+        for cell in table_row:
+            cell.border = BOX
+
+    row += 2
+    words = _("Số tiền bằng chữ: %(words)s", words=amount_in_words(batch.net))
+    _merged(ws, row, 1, COLUMNS, words, _font(12, italic=True), TOP_LEFT)
+
+    # Signatures: the preparer, the chief accountant, the head of the board.
+    row += 2
+    _merged(ws, row, 7, COLUMNS, _("Ngày ..... tháng ..... năm ........"), _font(12, italic=True))
+    row += 1
+    blocks = [(1, 3), (4, 6), (7, COLUMNS)]
+    titles = [_("NGƯỜI LẬP BIỂU"), _("KẾ TOÁN TRƯỞNG"), _("TRƯỞNG BAN BIÊN TẬP")]
+    for (first, last), title in zip(blocks, titles, strict=True):
+        _merged(ws, row, first, last, title, _font(12, bold=True))
+        _merged(ws, row + 1, first, last, _("(Ký, ghi rõ họ tên)"), _font(12, italic=True))
+
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = _("Trang &P / &N")
+    wb.properties.title = _("Bảng kê chi trả nhuận bút")
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: str) -> str:
+    """A text a spreadsheet will not run as a formula (CSV injection)."""
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def build_csv(batch: Batch) -> bytes:
+    """The same list as CSV: UTF-8 with a BOM (so Excel reads Vietnamese), plain integers."""
+    with force_locale("vi"):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(
+            headings()[:-1] + [_("Mã số thuế"), _("Số tài khoản"), _("Ngân hàng")]
+        )
+        for number, line in enumerate(batch.lines, start=1):
+            payee = line.payee
+            writer.writerow(
+                [
+                    number,
+                    _safe(payee.full_name),
+                    _safe(payee.pen_name),
+                    _safe(payee.unit.name if payee.unit else ""),
+                    _safe("; ".join(piece_line(e) for e in line.entries)),
+                    _safe("; ".join(coefficient_line(e) for e in line.entries)),
+                    line.gross,
+                    line.tax,
+                    line.net,
+                    _safe(payee.tax_code),
+                    _safe(payee.bank_account),
+                    _safe(payee.bank_name),
+                ]
+            )
+        writer.writerow(["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net,
+                         "", "", ""])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def filename(batch: Batch, extension: str) -> str:
+    return f"bang-ke-nhuan-but-{batch.period}.{extension}"
+
+
