@@ -64,6 +64,8 @@ EXPECTED = {
     # royalties endpoints
     # royalties admin endpoints
     # royalties export endpoints
+    "royalties.export_xlsx": {Role.ACCOUNTANT, Role.CHIEF_EDITOR, Role.ADMIN},
+    "royalties.export_csv": {Role.ACCOUNTANT, Role.CHIEF_EDITOR, Role.ADMIN},
     # reminders endpoints
     # reports endpoints
     "public.home": PUBLIC,

@@ -144,6 +144,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(jobs_command)
+    app.cli.add_command(import_module("webapp.reminders.cli").reminders_command)
     app.cli.add_command(royalties_command)
 
 

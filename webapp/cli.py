@@ -49,6 +49,7 @@ def seed_demo() -> list[tuple[str, str, list[str]]]:
             terms.create_term(None, Genre, name=name, code=code)
 
     _seed_example_rules(demo.EXAMPLE_RULE_SET)
+    import_module("webapp.reminders.services").ensure_defaults()  # the reminder schedule
     _seed_budget(demo)
 
     have = set(db.session.scalars(select(User.username)))
