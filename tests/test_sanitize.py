@@ -310,6 +310,14 @@ def test_pre_keeps_its_spaces_and_loses_only_leading_newlines():
     )
 
 
+def test_content_a_table_pushes_out_is_stable():
+    # html5lib builds <li> inside <li> here, which parses back as two siblings.
+    html = "<form><ul><li><table><p><li><caption> x <link href=/a>&nbsp;"
+    once = clean_html(html)
+    assert once == "<ul><li></li><li></li><table><caption> x \xa0</caption></table></ul>"
+    assert clean_html(once) == once
+
+
 def test_unwrapped_blocks_do_not_glue_words():
     assert clean_html("<center>một</center>hai<section>ba</section>") == "một hai ba"
     assert plain_text("<center>một</center>hai<section>ba</section>") == "một\nhai\nba"
@@ -388,6 +396,24 @@ def test_word_paste_keeps_the_article():
     assert "<b><i>Minh Châu (Trung tâm VH-TT&amp;TT)</i></b>" in output
     assert "<img" not in output  # the picture pointed at the author's disk
     assert "<p></p>" not in output and "<p>\xa0</p>" not in output
+
+
+def test_word_lists_become_lists():
+    html = (
+        "<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'>"
+        "<![if !supportLists]><span>a)<span>&nbsp;</span></span><![endif]>Một</p>\n"
+        "<!--x--><p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'>"
+        "<![if !supportLists]>b)<![endif]>Hai</p><p>Sau</p>"
+        "<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><![if !supportLists]>"
+        "<span style='font-family:Symbol'>·</span><![endif]>Ba"
+    )
+    assert clean_html(html) == "<ol><li>Một</li>\n<li>Hai</li></ol><p>Sau</p><ul><li>Ba</li></ul>"
+    assert plain_text(html) == "Một\nHai\nSau\nBa"
+
+
+def test_mangled_word_fallback_keeps_its_text():
+    # No "[endif]" among the next few siblings: nothing is skipped.
+    assert clean_html("<p><![if !supportLists]>Giữ <b>lại</b></p>") == "<p>Giữ <b>lại</b></p>"
 
 
 def test_word_paste_cleaning_is_stable():

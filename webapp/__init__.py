@@ -146,6 +146,10 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_command)
     app.cli.add_command(import_module("webapp.reminders.cli").reminders_command)
     app.cli.add_command(royalties_command)
+    from webapp.reports.cli import import_pieces_command, report_group
+
+    app.cli.add_command(report_group)
+    app.cli.add_command(import_pieces_command)
 
 
 @event.listens_for(Engine, "connect")

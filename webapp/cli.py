@@ -49,7 +49,9 @@ def seed_demo() -> list[tuple[str, str, list[str]]]:
             terms.create_term(None, Genre, name=name, code=code)
 
     _seed_example_rules(demo.EXAMPLE_RULE_SET)
-    import_module("webapp.reminders.services").ensure_defaults()  # the reminder schedule
+    from webapp.reminders.services import ensure_defaults as seed_reminder_schedule
+
+    seed_reminder_schedule()
     _seed_budget(demo)
 
     have = set(db.session.scalars(select(User.username)))
@@ -80,7 +82,11 @@ def _seed_example_rules(spec: dict) -> None:
 
     from webapp.royalties.reference import seed_reference
 
-    existing = db.session.scalar(select(RoyaltyRuleSet).where(RoyaltyRuleSet.name == spec["name"]))
+    # Any rule set at all means an admin has the table in hand: never add a second one
+    # (renamed, the example would otherwise come back and overlap it).
+    existing = db.session.scalar(
+        select(RoyaltyRuleSet).order_by(RoyaltyRuleSet.is_example.desc(), RoyaltyRuleSet.id)
+    )
     if existing is not None:
         seed_reference(existing)
         return

@@ -17,7 +17,12 @@ from webapp.pieces.services import AuthorLine, PieceData
 class PieceForm(Form):
     title = StringField(_l("Tiêu đề"), validators=[Optional(), Length(max=300)])
     lead = TextAreaField(_l("Sapo (đoạn mở đầu)"), validators=[Optional(), Length(max=2000)])
-    body = HiddenField(_l("Nội dung"))
+    # 500 000 characters is a very long article; the limit keeps a hostile body from tying
+    # up the sanitizer (its parser slows down sharply on deeply nested markup).
+    body = HiddenField(
+        _l("Nội dung"),
+        validators=[Length(max=500_000, message=_l("Nội dung quá dài (tối đa 500.000 ký tự)."))],
+    )
     genre_id = SelectField(_l("Thể loại"), coerce=str)
     category_id = SelectField(_l("Chuyên mục"), coerce=str, validators=[Optional()])
     topic_ids = MultiCheckboxField(_l("Lĩnh vực"), coerce=str, validators=[Optional()])

@@ -129,6 +129,8 @@ class Piece(db.Model):
     published_at: Mapped[datetime | None]
 
     slug: Mapped[str] = mapped_column(String(200), default="")
+    # An imported piece: sha256 of (date, unit, title), so importing it twice adds nothing.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     view_count: Mapped[int] = mapped_column(default=0)
 
     # Duplicate detection: MinHash signature of the text, and the closest earlier piece.

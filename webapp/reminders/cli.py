@@ -38,7 +38,8 @@ def _line(planned) -> str:
     to = ", ".join(message.to) if message and message.to else "(không có địa chỉ nhận)"
     cc = f"; cc: {', '.join(message.cc)}" if message and message.cc else ""
     escalated = " [báo thủ trưởng]" if planned.escalated else ""
-    return f"  {planned.stage_code:<14} {planned.period.label}  {who}: {numbers}{escalated} → {to}{cc}"
+    stage = f"{planned.stage_code:<14} {planned.period.label}"
+    return f"  {stage}  {who}: {numbers}{escalated} → {to}{cc}"
 
 
 @reminders_command.command("run")
@@ -67,6 +68,16 @@ def run(today: date | None, dry_run: bool):
                 f"  {run_.stage:<14} tháng {services.Period.parse(run_.period).label}: "
                 f"đã chạy ngày {run_.ran_on:%d/%m/%Y}"
             )
+        notes = {
+            "superseded": "bỏ qua: mốc sau trong tháng cũng đã đến hạn, chỉ gửi mốc sau",
+            "no_units": "bỏ qua: không có đơn vị nào có mặt trọn tháng",
+        }
+        for stage_due in plan.due:
+            if stage_due.skipped:
+                click.echo(
+                    f"  {stage_due.stage.code:<14} tháng {stage_due.period.label}: "
+                    f"{notes[stage_due.skipped]}"
+                )
         if not plan.reminders:
             click.echo("Không có nhắc nhở nào đến hạn.")
         else:

@@ -84,7 +84,10 @@ def preview(unit_id):
 def preview_board():
     """The board's summary of last month, as the 1st sends it."""
     planned = services.preview_board(local_today())
-    return render("reminders/preview.html", planned=planned, unit=None, kinds=())
+    paragraph = services.shortfall_paragraph(planned.period, planned.missed)
+    return render(
+        "reminders/preview.html", planned=planned, unit=None, kinds=(), paragraph=paragraph
+    )
 
 
 def _unit_kinds():

@@ -15,16 +15,15 @@ inside a savepoint, so a second runner racing on the same key gets an IntegrityE
 rolls back only that savepoint, and skips. The outbox's dedupe key, built from the same
 key, is a third guard. Delivery is the outbox's job: retried with backoff, never lost.
 
-Months are calendar months in local time. Piece times are naive UTC, so a month's
-bounds are converted once (``Period.utc_start``) and every count is a range comparison
-the indexes on ``published_at`` / ``first_submitted_at`` serve.
+Months are calendar months in local time (``periods.Period``). Piece times are naive
+UTC, so a month's bounds are converted once and every count is a range comparison the
+indexes on ``published_at`` / ``first_submitted_at`` serve.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -46,9 +45,10 @@ from webapp.reminders.models import (
     ReminderSetting,
     ReminderStage,
 )
+from webapp.reminders.periods import Period, days_left, local_midnight_utc, months
 from webapp.roles import Role
 from webapp.services import ServiceError
-from webapp.timeutil import LOCAL_TZ, to_local, utcnow
+from webapp.timeutil import to_local, utcnow
 from webapp.units.models import Unit
 
 # The stages every installation starts with (the migration inserts the same rows).
@@ -67,77 +67,6 @@ MAX_HISTORY_MONTHS = 12
 # Who may use "Gửi ngay" and see the screen (admins see it too; the nav says so).
 SCREEN_ROLES = (Role.EDITOR, Role.CHIEF_EDITOR, Role.ADMIN)
 WRITER_ROLES = (Role.CONTRIBUTOR, Role.EDITOR, Role.CHIEF_EDITOR)
-
-
-# --- months ------------------------------------------------------------------------
-
-
-def local_midnight_utc(day: date) -> datetime:
-    """00:00 of ``day`` in Asia/Ho_Chi_Minh, as the naive UTC time the database stores."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A calendar month: ``code`` "2026-11" in the database, ``label`` "11/2026" on screen."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def of(cls, day: date) -> Period:
-        return cls(day.year, day.month)
-
-    @classmethod
-    def parse(cls, code: str) -> Period:
-        year, month = code.split("-")
-        return cls(int(year), int(month))
-
-    @property
-    def code(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.month:02d}/{self.year}"
-
-    @property
-    def days(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def last_day(self) -> date:
-        return date(self.year, self.month, self.days)
-
-    def shift(self, months: int) -> Period:
-        index = self.year * 12 + self.month - 1 + months
-        return Period(index // 12, index % 12 + 1)
-
-    @property
-    def utc_start(self) -> datetime:
-        return local_midnight_utc(self.first_day)
-
-    @property
-    def utc_end(self) -> datetime:
-        return self.shift(1).utc_start
-
-
-def months(first: Period, last: Period) -> list[Period]:
-    """Every month from ``first`` to ``last``, both included."""
-    out, current = [], first
-    while current <= last:
-        out.append(current)
-        current = current.shift(1)
-    return out
-
-
-def days_left(today: date) -> int:
-    """Days left in the month, today included: on the last day, one."""
-    return Period.of(today).days - today.day + 1
 
 
 # --- settings and stages -----------------------------------------------------------
@@ -258,10 +187,9 @@ def piece_counts(
     end = periods[-1].utc_end if until is None else min(until, periods[-1].utc_end)
     # Which month a piece falls in, by comparison with the precomputed bounds: portable
     # across SQLite and PostgreSQL, and right in local time without any time-zone SQL.
-    month = case(
-        *[(column < p.utc_end, literal(p.code)) for p in periods[:-1]],
-        else_=literal(periods[-1].code),
-    )
+    month = literal(periods[-1].code)
+    if len(periods) > 1:
+        month = case(*[(column < p.utc_end, literal(p.code)) for p in periods[:-1]], else_=month)
     inner = select(Piece.unit_id.label("unit_id"), month.label("period")).where(
         column >= periods[0].utc_start, column < end
     )
@@ -349,6 +277,9 @@ class StageDue:
     stage: ReminderStage
     period: Period
     reminders: list[Planned]
+    # Why a due stage sends nothing: "superseded" (a later stage of the month is due too),
+    # "no_units" (no unit existed for the whole month the board summary is about).
+    skipped: str = ""
 
 
 @dataclass
@@ -369,7 +300,7 @@ def _period_for(stage: ReminderStage, today: date) -> Period:
     return current.shift(-1) if stage.kind is ReminderKind.BOARD_SUMMARY else current
 
 
-def plan(today: date, render: bool = True) -> Plan:
+def plan(today: date) -> Plan:
     """What the schedule sends as of ``today``: the due stages not yet run for their period,
     and for each the reminders with their mail. Reads only; a fixed number of queries."""
     rule = count_rule()
@@ -381,8 +312,8 @@ def plan(today: date, render: bool = True) -> Plan:
         (r.stage, r.period): r
         for r in db.session.scalars(
             select(ReminderRun).where(
-                ReminderRun.stage.in_({code for code, _ in keys}),
-                ReminderRun.period.in_({period for _, period in keys}),
+                ReminderRun.stage.in_({code for code, _period in keys}),
+                ReminderRun.period.in_({period for _code, period in keys}),
             )
         )
     }
@@ -393,17 +324,31 @@ def plan(today: date, render: bool = True) -> Plan:
 
     units = [u for u in db.session.scalars(Unit.ordered()) if u.active and u.monthly_quota > 0]
     current = Period.of(today)
-    history = max([s.escalate_after_months for s in todo] + [2])
-    oldest = current.shift(-min(history, MAX_HISTORY_MONTHS))
-    # One count for every month any due stage needs: this one, last one, the history.
+    # One count for every month any due stage needs: this one, last one, and the year
+    # before for the months running a unit has been short. It only runs when a stage is
+    # due and not yet run, a few times a month; the passes in between stop above.
+    oldest = current.shift(-MAX_HISTORY_MONTHS)
     counts = piece_counts(months(oldest, current), rule, until=end_of(today))
-    context = _MailContext(today, rule) if render else None
+    context = _MailContext(today, rule)
+
+    # Of the unit stages due this month only the latest is sent: a runner that was down over
+    # several (or first started late in the month) sends one reminder, not "nothing yet"
+    # and "below quota" at once; and a stage an admin moved to an earlier day after a later
+    # one ran is not sent late. The earlier stages are marked as run, with nothing sent.
+    unit_due = [s for s in due_stages if s.kind in UNIT_KINDS]
+    latest = max(unit_due, key=lambda s: (s.day_of_month, s.id)) if unit_due else None
 
     due = []
     for stage in todo:
         period = _period_for(stage, today)
         if stage.kind is ReminderKind.BOARD_SUMMARY:
+            if not any(judged(u, period) for u in units):
+                due.append(StageDue(stage, period, [], skipped="no_units"))
+                continue
             reminders = [_board_summary(stage.code, period, units, counts, oldest, context)]
+        elif stage is not latest:
+            due.append(StageDue(stage, period, [], skipped="superseded"))
+            continue
         else:
             reminders = [
                 _unit_reminder(stage, period, unit, counts, oldest, context)
@@ -433,8 +378,7 @@ def _unit_reminder(stage, period, unit, counts, oldest, context) -> Planned:
         months_short=short,
         escalated=bool(threshold) and short >= threshold,
     )
-    if context is not None:
-        planned.message = context.unit_message(planned)
+    planned.message = context.unit_message(planned)
     return planned
 
 
@@ -455,8 +399,7 @@ def _board_summary(stage_code, period, units, counts, oldest, context) -> Planne
         quota=0,
         missed=missed,
     )
-    if context is not None:
-        planned.message = context.board_message(planned)
+    planned.message = context.board_message(planned)
     return planned
 
 
@@ -476,10 +419,10 @@ def shortfall_paragraph(period: Period, missed: list[tuple[Unit, int, int]]) -> 
 
     ``missed`` is [(unit, count, months short)] in appendix order.
     """
-    nothing = [u.name for u, n, _ in missed if n == 0]
+    nothing = [u.name for u, n, _short in missed if n == 0]
     below = [
         _("%(unit)s (%(count)d/%(quota)d)", unit=u.name, count=n, quota=u.monthly_quota)
-        for u, n, _ in missed
+        for u, n, _short in missed
         if n > 0
     ]
     month = period.label
@@ -607,8 +550,8 @@ class _MailContext:
 
 
 def _record(planned: Planned, sent_by=None) -> Reminder | None:
-    """Insert the reminder and queue its mail, in one savepoint; None when the key exists
-    (run already, or another runner got there first)."""
+    """Insert the reminder (in a savepoint) and queue its mail; None when its key exists:
+    it ran already, or another runner got there first and this one must skip."""
     reminder = Reminder(
         target=planned.target,
         unit_id=planned.unit.id if planned.unit else None,
@@ -750,13 +693,14 @@ def send_now(actor, unit: Unit, today: date) -> Reminder:
         )
     planned = preview_unit(unit, ReminderKind.MANUAL, today)
     if planned.count >= planned.quota:
-        raise ServiceError(
-            _("Đơn vị “%(unit)s” đã đạt định mức tháng này.", unit=unit.name)
-        )
+        raise ServiceError(_("Đơn vị “%(unit)s” đã đạt định mức tháng này.", unit=unit.name))
     reminder = _record(planned, sent_by=actor)
     if reminder is None:
         raise ServiceError(
-            _("Hôm nay đã gửi nhắc nhở cho “%(unit)s”; thư chỉ gửi một lần mỗi ngày.", unit=unit.name)
+            _(
+                "Hôm nay đã gửi nhắc nhở cho “%(unit)s”; mỗi ngày chỉ gửi một lần.",
+                unit=unit.name,
+            )
         )
     return reminder
 

@@ -16,8 +16,10 @@ PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 def _period(ctx, param, value: str) -> str:
     if not PERIOD_RE.fullmatch(value or ""):
         raise click.BadParameter(
-            _("“%(value)s” không phải là một tháng; hãy nhập theo dạng YYYY-MM, ví dụ 2021-07.",
-              value=value)
+            _(
+                "“%(value)s” không phải là một tháng; hãy nhập theo dạng YYYY-MM, ví dụ 2021-07.",
+                value=value,
+            )
         )
     return value
 
@@ -35,10 +37,22 @@ def royalties_command():
 
 
 @royalties_command.command("export")
-@click.option("--month", "period", required=True, callback=_period, metavar="YYYY-MM",
-              help="The month of the ledger, e.g. 2021-07.")
-@click.option("--out", "out", required=True, callback=_out, metavar="FILE",
-              help="Where to write: FILE.xlsx (the sheet to sign) or FILE.csv.")
+@click.option(
+    "--month",
+    "period",
+    required=True,
+    callback=_period,
+    metavar="YYYY-MM",
+    help="The month of the ledger, e.g. 2021-07.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    callback=_out,
+    metavar="FILE",
+    help="Where to write: FILE.xlsx (the sheet to sign) or FILE.csv.",
+)
 @with_appcontext
 def export_command(period: str, out: Path):
     """Write the month's "Bảng kê chi trả nhuận bút" and print its totals."""
@@ -57,11 +71,18 @@ def export_command(period: str, out: Path):
     try:
         out.write_bytes(data)
     except OSError as err:
-        raise click.ClickException(_("Không ghi được tệp %(path)s: %(error)s", path=out,
-                                     error=err.strerror or err)) from None
+        raise click.ClickException(
+            _("Không ghi được tệp %(path)s: %(error)s", path=out, error=err.strerror or err)
+        ) from None
     year, mon = period.split("-")
-    click.echo(_("Bảng kê nhuận bút tháng %(month)s/%(year)s: %(count)d người nhận.",
-                 month=mon, year=year, count=len(batch.lines)))
+    click.echo(
+        _(
+            "Bảng kê nhuận bút tháng %(month)s/%(year)s: %(count)d người nhận.",
+            month=mon,
+            year=year,
+            count=len(batch.lines),
+        )
+    )
     click.echo(_("Thành tiền: %(amount)s", amount=money(batch.gross)))
     click.echo(_("Thuế TNCN: %(amount)s", amount=money(batch.tax)))
     click.echo(_("Thực nhận: %(amount)s", amount=money(batch.net)))

@@ -7,7 +7,7 @@ batch's own integers, so the sheet matches the ledger to the đồng.
 
 import csv
 import io
-import math
+import textwrap
 from decimal import Decimal
 
 from flask import current_app, has_app_context
@@ -33,9 +33,11 @@ FONT_NAME = "Times New Roman"
 MONEY_FORMAT = "#,##0"
 # Column widths in characters: STT, name, pen name, unit, pieces, coefficient, gross, tax,
 # net, signature.
-WIDTHS = [5, 22, 14, 22, 46, 8, 14, 13, 14, 13]
+WIDTHS = [5, 22, 13, 22, 50, 8, 14, 14, 14, 13]
 COLUMNS = len(WIDTHS)
-LINE_HEIGHT = 15.75  # points per line of 12-point Times New Roman
+LINE_HEIGHT = 15  # points per line of wrapped 12-point Times New Roman
+# Characters of Vietnamese text in Times New Roman 12 per unit of column width (measured).
+CHARS_PER_WIDTH = 1.33
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -45,13 +47,13 @@ CSV_MIMETYPE = "text/csv; charset=utf-8"
 
 
 def period_label(period: str) -> str:
-    """"2021-07" → "Tháng 07 năm 2021"."""
+    """The period as the sheet names it: 2021-07 → Tháng 07 năm 2021."""
     year, mon = period.split("-")
     return _("Tháng %(month)s năm %(year)s", month=mon, year=year)
 
 
 def amount_in_words(amount: int) -> str:
-    """54896000 → "Năm mươi bốn triệu tám trăm chín mươi sáu nghìn đồng."."""
+    """A sum in words, as the sheet ends: 54896000 → Năm mươi bốn triệu … nghìn đồng."""
     words = num2words(abs(int(amount)), lang="vi")
     if amount < 0:
         words = _("âm") + " " + words
@@ -72,7 +74,7 @@ def effective_coefficient(entry) -> str:
 
 
 def piece_line(entry) -> str:
-    """"Tên bài (dd/mm/yyyy)", marked when the line is a reversal or a correction."""
+    """One piece as listed: Tên bài (dd/mm/yyyy), marked for a reversal or a correction."""
     text = f"{entry.piece.title} ({day(entry.published_on)})"
     if entry.kind is EntryKind.REVERSAL:
         text += " - " + _("gỡ bài, thu hồi")
@@ -156,8 +158,8 @@ def _money(ws, row: int, col: int, value: int, bold: bool = False):
 
 def _lines_needed(text: str, width: int) -> int:
     """How many printed lines a wrapped cell takes: openpyxl cannot fit row heights itself."""
-    per_line = max(int(width * 1.1) - 1, 1)  # Times New Roman is narrower than the width unit
-    return sum(max(math.ceil(len(part) / per_line), 1) for part in (text or "").split("\n"))
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    return sum(max(len(textwrap.wrap(part, per_line)), 1) for part in (text or "").split("\n"))
 
 
 def build_xlsx(
@@ -202,8 +204,13 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
     for number, line in enumerate(batch.lines, start=1):
         row += 1
         payee = line.payee
-        pieces = "\n".join(piece_line(e) for e in line.entries)
-        coefficients = "\n".join(coefficient_line(e) for e in line.entries)
+        titles = [piece_line(e) for e in line.entries]
+        pieces = "\n".join(titles)
+        # Each coefficient on the first line of its piece: pad for titles that wrap.
+        coefficients = "\n".join(
+            coefficient_line(e) + "\n" * (_lines_needed(t, WIDTHS[4]) - 1)
+            for e, t in zip(line.entries, titles, strict=True)
+        )
         ws.cell(row=row, column=1, value=number).alignment = TOP_CENTER
         ws.cell(row=row, column=1).font = _font()
         _text(ws, row, 2, payee.full_name, align=TOP_LEFT)
@@ -250,6 +257,8 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
         _merged(ws, row, first, last, title, _font(12, bold=True))
         _merged(ws, row + 1, first, last, _("(Ký, ghi rõ họ tên)"), _font(12, italic=True))
 
+    # Print the blank rows under the headings too: that is where they sign.
+    ws.print_area = f"A1:{get_column_letter(COLUMNS)}{row + 6}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -259,8 +268,10 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top, ws.page_margins.bottom, ws.page_margins.footer = 0.6, 0.8, 0.3
     ws.oddFooter.center.text = _("Trang &P / &N")
+    ws.oddFooter.center.font = f"{FONT_NAME},Italic"
+    ws.oddFooter.center.size = 10
     wb.properties.title = _("Bảng kê chi trả nhuận bút")
 
     out = io.BytesIO()
@@ -284,9 +295,7 @@ def build_csv(batch: Batch) -> bytes:
     with force_locale("vi"):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(
-            headings()[:-1] + [_("Mã số thuế"), _("Số tài khoản"), _("Ngân hàng")]
-        )
+        writer.writerow(headings()[:-1] + [_("Mã số thuế"), _("Số tài khoản"), _("Ngân hàng")])
         for number, line in enumerate(batch.lines, start=1):
             payee = line.payee
             writer.writerow(
@@ -305,12 +314,11 @@ def build_csv(batch: Batch) -> bytes:
                     _safe(payee.bank_name),
                 ]
             )
-        writer.writerow(["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net,
-                         "", "", ""])
+        writer.writerow(
+            ["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net, "", "", ""]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def filename(batch: Batch, extension: str) -> str:
     return f"bang-ke-nhuan-but-{batch.period}.{extension}"
-
-

@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from webapp.forms import Form
+from webapp.royalties.admin_services import format_hundredths
 from webapp.royalties.models import CountedPer, ModifierKind
 
 # The money columns are 32-bit integers in the database.
@@ -75,14 +76,6 @@ def parse_hundredths(text, message=None) -> int | None:
     if centi != centi.to_integral_value():
         raise ValidationError(_l("Nhiều nhất hai chữ số thập phân."))
     return int(centi)
-
-
-def format_hundredths(centi: int | None) -> str:
-    """1050 → "10,5"; 5000 → "50"; 50 → "0,5": as a user would type it back."""
-    if centi is None:
-        return ""
-    whole, part = divmod(int(centi), 100)
-    return f"{whole},{part:02d}".rstrip("0").rstrip(",") if part else str(whole)
 
 
 def format_money_input(amount: int | None) -> str:
@@ -159,20 +152,25 @@ class RuleSetForm(Form):
 
 
 class GenreRuleForm(Form):
-    genre_id = SelectField(_l("Thể loại"), coerce=int, validators=[Optional()])
     min_centi = HundredthsField(_l("Hệ số tối thiểu"), validators=[InputRequired()])
     default_centi = HundredthsField(_l("Hệ số mặc định"), validators=[InputRequired()])
     max_centi = HundredthsField(_l("Hệ số tối đa"), validators=[InputRequired()])
     counted_per = SelectField(_l("Tính theo"), default=CountedPer.PIECE.value)
 
-    def __init__(self, *args, genres=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.genre_id.choices = [(g.id, g.name) for g in genres]
         self.counted_per.choices = _counted_choices()
 
 
+class NewGenreRuleForm(GenreRuleForm):
+    genre_id = SelectField(_l("Thể loại"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, genres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.genre_id.choices = [(g.id, g.name) for g in genres]
+
+
 class ModifierForm(Form):
-    code = StringField(_l("Mã"), validators=[Optional(), Length(max=30)])
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Cách điều chỉnh"), default=ModifierKind.PERCENT.value)
     value = HundredthsField(
@@ -182,6 +180,10 @@ class ModifierForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = _kind_choices()
+
+
+class NewModifierForm(ModifierForm):
+    code = StringField(_l("Mã (chữ thường không dấu)"), validators=[DataRequired(), Length(max=30)])
 
 
 class BaseSalaryForm(Form):
@@ -200,9 +202,7 @@ class TaxRuleForm(Form):
 
 
 class BudgetForm(Form):
-    year = IntegerField(
-        _l("Năm"), validators=[DataRequired(), NumberRange(min=2000, max=2100)]
-    )
+    year = IntegerField(_l("Năm"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     amount = MoneyField(_l("Dự toán (đồng)"), validators=[InputRequired()])
     note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
 

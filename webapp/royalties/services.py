@@ -35,6 +35,8 @@ from webapp.services import ServiceError
 from webapp.timeutil import local_today, to_local, utcnow
 
 PAYMENT_DUE_DAYS = 60  # Nghị định 18/2014: royalties are paid within 60 days of publication
+# line_key of an accountant's correction (adjust()); reversals keep the line's own key.
+ADJUSTMENT_KEY_PREFIX = "adj:"
 
 
 class MonthClosed(ServiceError):
@@ -271,8 +273,12 @@ def _open_lines(piece: Piece) -> list[RoyaltyEntry]:
     )
     if latest is None:
         return []
+    # Only a reversal cancels a line; an accountant's correction (adjust(), "adj:…") also
+    # points to its line but leaves it standing, so the take-down must still reverse it.
     reversed_ids = select(RoyaltyEntry.reverses_id).where(
-        RoyaltyEntry.piece_id == piece.id, RoyaltyEntry.reverses_id.is_not(None)
+        RoyaltyEntry.piece_id == piece.id,
+        RoyaltyEntry.reverses_id.is_not(None),
+        ~RoyaltyEntry.line_key.startswith(ADJUSTMENT_KEY_PREFIX),
     )
     return db.session.scalars(
         select(RoyaltyEntry).where(
@@ -342,12 +348,20 @@ def adjust(actor, entry: RoyaltyEntry, delta: int, note: str) -> RoyaltyEntry:
         raise ServiceError(_("Vui lòng ghi rõ lý do điều chỉnh."), "note")
     if delta == 0:
         raise ServiceError(_("Số tiền điều chỉnh phải khác 0."), "delta")
+    # Numbered per line: two corrections of one line in the same second are two lines, not
+    # a clash on the unique key (a timestamp in seconds made the second one an error).
+    done = db.session.scalar(
+        select(func.count(RoyaltyEntry.id)).where(
+            RoyaltyEntry.reverses_id == entry.id,
+            RoyaltyEntry.line_key.startswith(ADJUSTMENT_KEY_PREFIX),
+        )
+    )
     line = RoyaltyEntry(
         period=open_period_for(local_today()),
         kind=EntryKind.ADJUSTMENT,
         piece_id=entry.piece_id,
         payee_id=entry.payee_id,
-        line_key=f"adj:{entry.id}:{utcnow().timestamp():.0f}"[:30],
+        line_key=f"{ADJUSTMENT_KEY_PREFIX}{entry.id}:{done + 1}",
         publication_no=entry.publication_no,
         published_on=entry.published_on,
         rule_set_id=entry.rule_set_id,
@@ -515,12 +529,18 @@ def overdue(today: date | None = None, limit: int = 200):
     """Lines of pieces published more than 60 days ago whose month is not paid yet."""
     today = today or local_today()
     unpaid = select(RoyaltyMonth.period).where(RoyaltyMonth.state != MonthState.PAID)
+    # A line the take-down reversed is owed no more (reversals keep the line's key).
+    cancelled = select(RoyaltyEntry.reverses_id).where(
+        RoyaltyEntry.reverses_id.is_not(None),
+        ~RoyaltyEntry.line_key.startswith(ADJUSTMENT_KEY_PREFIX),
+    )
     return db.session.scalars(
         select(RoyaltyEntry)
         .where(
             RoyaltyEntry.period.in_(unpaid),
             RoyaltyEntry.kind == EntryKind.ACCRUAL,
             RoyaltyEntry.published_on < today - timedelta(days=PAYMENT_DUE_DAYS),
+            RoyaltyEntry.id.not_in(cancelled),
         )
         .order_by(RoyaltyEntry.published_on, RoyaltyEntry.id)
         .limit(limit)

@@ -1,0 +1,280 @@
+"""Importing past pieces: all rows checked first, errors named by row, nothing twice."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import login, post
+from tests.factories import make_user
+from tests.reports.helpers import import_rows, to_csv
+from webapp.extensions import db
+from webapp.pieces.models import Piece, PieceAuthor, PieceState, WorkflowEvent
+from webapp.reports.importer import import_pieces, parse_authors, parse_day, sample_csv
+from webapp.royalties.models import Payee, RoyaltyEntry
+from webapp.services import ServiceError
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _state():
+    return {m.__name__: _count(m) for m in (Piece, PieceAuthor, WorkflowEvent, RoyaltyEntry, Payee)}
+
+
+def test_a_bad_row_in_the_middle_leaves_the_database_unchanged(district):
+    rows = import_rows()
+    rows[120]["unit"] = "Phòng Không Có"  # data row 121 is line 122 (the header is line 1)
+    before = _state()
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert not result.ok and result.imported == 0
+    assert [(e.row, e.column) for e in result.errors] == [(122, "unit")]
+    assert "Phòng Không Có" in result.errors[0].message
+    assert str(result.errors[0]).startswith("Dòng 122, unit:")
+    assert _state() == before
+
+
+def test_every_error_is_reported_with_its_row_and_column(district):
+    rows = import_rows()[:10]
+    rows[1]["published_at"] = "31/02/2021"
+    rows[2]["genre"] = "phóng sự"
+    rows[3]["category"] = "Chuyên mục mới toanh"
+    rows[4]["topics"] = "Kinh tế; Không có lĩnh vực này"
+    rows[5]["coefficient"] = "một rưỡi"
+    rows[6]["authors"] = "An:70; Bình:20"
+    rows[7]["title"] = " "
+    rows[8]["url"] = "javascript:alert(1)"
+    rows[9]["unit"] = "Cong an huyen"
+    result = import_pieces(to_csv(rows), district)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "published_at"),
+        (4, "genre"),
+        (5, "category"),
+        (6, "topics"),
+        (7, "coefficient"),
+        (8, "authors"),
+        (9, "title"),
+        (10, "url"),
+        (11, "unit"),
+    ]
+    assert "Có phải “Công an huyện”?" in result.errors[-1].message
+    assert _count(Piece) == 0
+
+
+def test_header_problems_are_row_one(district):
+    result = import_pieces("published_at,unit,title,categroy\n2021-01-01,x,y,z\n", district)
+    assert [(e.row, e.column) for e in result.errors] == [(1, "genre"), (1, "categroy")]
+    assert import_pieces(b"\xff\xfe bad", district).errors[0].row == 1
+    assert import_pieces("", district).errors[0].row == 1
+
+
+def test_a_repeated_import_adds_nothing(district):
+    text = to_csv(import_rows())
+    first = import_pieces(text, district)
+    assert (first.imported, first.skipped) == (242, 0)
+    db.session.commit()
+    before = _state()
+    again = import_pieces(text, district)
+    assert (again.imported, again.skipped) == (0, 242)
+    assert _state() == before
+    # The same piece in another file, its date and unit written differently, is recognised.
+    row = import_rows()[0]
+    other = dict(
+        row,
+        published_at="/".join(reversed(row["published_at"].split("-"))),
+        unit=row["unit"].upper(),
+        title=f"  {row['title']}  ",
+    )
+    assert import_pieces(to_csv([other]), district).skipped == 1
+
+
+def test_the_same_piece_twice_in_one_file_is_imported_once(district):
+    row = import_rows()[0]
+    result = import_pieces(to_csv([row, row]), district)
+    assert (result.imported, result.skipped) == (1, 1)
+
+
+def test_an_imported_piece_is_published_on_its_date_at_eight(district):
+    row = {
+        "published_at": "15/03/2021",
+        "unit": "Công an huyện",
+        "genre": "Bài",
+        "title": "Đảm bảo  an ninh trật tự dịp lễ",
+        "category": "Tin tức - Sự kiện",
+        "topics": "Quốc phòng - an ninh; kinh tế",
+        "authors": "Lê Văn An; Trần Bình; Võ Cúc",
+        "coefficient": "2,5",
+        "body": "<p>Nội dung <script>alert(1)</script>chính.</p>",
+        "url": "https://dakdoa.gialai.gov.vn/tin/123",
+    }
+    result = import_pieces(to_csv([row]), district, source="cu.csv")
+    assert result.ok and result.imported == 1
+    piece = result.pieces[0]
+    assert piece.state is PieceState.PUBLISHED
+    assert piece.published_at == datetime(2021, 3, 15, 1, 0)  # 08:00 in Đak Đoa
+    assert piece.submitter_id == district.id
+    assert piece.unit.name == "Công an huyện" and piece.genre.code == "bai"
+    assert piece.title == "Đảm bảo an ninh trật tự dịp lễ"
+    assert sorted(t.name for t in piece.topics) == ["Kinh tế", "Quốc phòng - an ninh"]
+    assert [(a.name, a.share) for a in piece.authors] == [
+        ("Lê Văn An", 34),
+        ("Trần Bình", 33),
+        ("Võ Cúc", 33),
+    ]
+    assert piece.authors[0].user_id is not None  # the demo account of that name, in that unit
+    assert piece.coefficient_centi == 250
+    assert "script" not in piece.body and "alert" not in piece.body
+    assert "dam bao an ninh trat tu" in piece.search_text
+    assert piece.source_url == row["url"] and piece.slug.startswith("dam-bao-an-ninh")
+    assert piece.first_submitted_at is None and piece.decided_at is None
+    event = db.session.scalar(select(WorkflowEvent).where(WorkflowEvent.piece_id == piece.id))
+    assert (event.action, event.from_state, event.to_state) == ("import", "draft", "published")
+    assert event.actor_id == district.id and "dòng 2" in event.comment
+
+
+def test_with_royalties_each_piece_accrues_as_of_its_date(district):
+    rows = [
+        {
+            "published_at": "2021-02-10",
+            "unit": "Huyện Đoàn",
+            "genre": "tin",
+            "title": "Tuổi trẻ ra quân",
+            "authors": "Ksor Hà:60; Người Mới Hẳn:40",
+        },
+        {
+            "published_at": "2021-04-01",
+            "unit": "Huyện Đoàn",
+            "genre": "tin",
+            "title": "Không tác giả",
+            "authors": "",
+        },
+    ]
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert result.ok and result.royalty_lines == 2 and result.without_authors == 1
+    lines = db.session.scalars(select(RoyaltyEntry).order_by(RoyaltyEntry.share.desc())).all()
+    assert [(e.period, e.published_on.isoformat(), e.share) for e in lines] == [
+        ("2021-02", "2021-02-10", 60),
+        ("2021-02", "2021-02-10", 40),
+    ]
+    assert lines[0].amount + lines[1].amount == lines[0].piece_amount > 0
+    payees = set(db.session.scalars(select(Payee.full_name)))
+    assert {"Ksor Hà", "Người Mới Hẳn"} <= payees  # authors become payees
+
+
+def test_dry_run_writes_nothing(district):
+    before = _state()
+    result = import_pieces(to_csv(import_rows()), district, dry_run=True)
+    assert result.ok and result.imported == 242 and _state() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An", [("An", 100)]),
+        ("An; Bình; Cúc", [("An", 34), ("Bình", 33), ("Cúc", 33)]),
+        (
+            "An;Bình;Cúc;Dũng;Em;Giang",
+            [("An", 20)] + [(n, 16) for n in "Bình Cúc Dũng Em".split()] + [("Giang", 16)],
+        ),
+        ("An:70; Bình:30", [("An", 70), ("Bình", 30)]),
+        ("Nguyễn Văn A : 100", [("Nguyễn Văn A", 100)]),
+        ("", []),
+    ],
+)
+def test_author_shares(text, expected):
+    assert parse_authors(text) == expected
+
+
+@pytest.mark.parametrize("text", ["An:70; Bình", "An:60; Bình:30", "An:0", "An:abc", ":100"])
+def test_bad_author_shares(app, text):
+    with app.test_request_context(), pytest.raises(ServiceError):
+        parse_authors(text)
+
+
+def test_dates_in_either_format():
+    assert parse_day("2021-03-05") == parse_day("05/03/2021") == parse_day("5/3/2021")
+    assert parse_day("2021-02-30") is None and parse_day("03-05-2021") is None
+
+
+def test_the_cli_imports_once_and_names_bad_rows(app, district, tmp_path):
+    runner = app.test_cli_runner()
+    good = tmp_path / "h1.csv"
+    good.write_text(to_csv(import_rows()), encoding="utf-8")
+    result = runner.invoke(args=["import-pieces", str(good), "--dry-run"])
+    assert result.exit_code == 0 and "sẽ nhập 242" in result.output
+    assert _count(Piece) == 0
+    result = runner.invoke(args=["import-pieces", str(good), "--with-royalties"])
+    assert result.exit_code == 0, result.output
+    assert "Đã nhập 242 tin, bài; bỏ qua 0" in result.output
+    assert _count(RoyaltyEntry) > 0
+    result = runner.invoke(args=["import-pieces", str(good)])
+    assert "Đã nhập 0 tin, bài; bỏ qua 242" in result.output
+    rows = import_rows()
+    rows[50]["genre"] = "không rõ"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(to_csv(rows), encoding="utf-8")
+    before = _state()
+    result = runner.invoke(args=["import-pieces", str(bad)])
+    assert result.exit_code != 0
+    assert "Dòng 52, genre" in result.output and "chưa nhập dòng nào" in result.output
+    assert _state() == before
+
+
+def test_the_cli_needs_an_admin(app, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("published_at,unit,genre,title\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-pieces", str(path)])
+    assert result.exit_code != 0 and "tài khoản quản trị" in result.output
+
+
+def _upload(client, text, **fields):
+    from io import BytesIO
+
+    data = {"file": (BytesIO(text.encode("utf-8")), "tin-cu.csv"), **fields}
+    return post(
+        client, "/bao-cao/nhap-tin-bai", data, htmx=True, content_type="multipart/form-data"
+    )
+
+
+def test_the_upload_page_imports_and_reports(client, district):
+    login(client, make_user("admin"))
+    page = client.get("/bao-cao/nhap-tin-bai").get_data(as_text=True)
+    assert 'hx-encoding="multipart/form-data"' in page and 'hx-indicator="#import-busy"' in page
+    assert "<progress" in page and "xhr:progress" in page
+    rows = import_rows()
+    rows[99]["published_at"] = "2021-13-01"
+    response = _upload(client, to_csv(rows))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "chưa nhập dòng nào" in html and '<td class="num">101</td>' in html
+    assert _count(Piece) == 0
+    response = _upload(client, to_csv(import_rows()), with_royalties="y")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã nhập 242 tin, bài; bỏ qua 0 tin, bài đã có." in html
+    assert "start=2021-01-01" in html  # a link to the appendix of what was imported
+    html = _upload(client, to_csv(import_rows())).get_data(as_text=True)
+    assert "Đã nhập 0 tin, bài; bỏ qua 242 tin, bài đã có." in html
+    assert _count(Piece) == 242
+
+
+def test_the_upload_page_checks_only_when_asked_and_refuses_other_files(client, district):
+    login(client, make_user("admin"))
+    html = _upload(client, to_csv(import_rows()), dry_run="y").get_data(as_text=True)
+    assert "sẽ nhập 242 tin, bài" in html and _count(Piece) == 0
+    from io import BytesIO
+
+    response = post(
+        client,
+        "/bao-cao/nhap-tin-bai",
+        {"file": (BytesIO(b"x"), "anh.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "Chỉ nhận tệp .csv" in response.get_data(as_text=True)
+
+
+def test_the_sample_file_imports_cleanly(client, district):
+    login(client, make_user("admin"))
+    response = client.get("/bao-cao/nhap-tin-bai/mau.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert import_pieces(sample_csv(), district).ok
