@@ -78,9 +78,8 @@ def _seed_example_rules(spec: dict) -> None:
     from datetime import date
 
     from webapp.royalties.models import CountedPer, RoyaltyGenreRule, RoyaltyRuleSet
-    from webapp.taxonomy.models import Genre
-
     from webapp.royalties.reference import seed_reference
+    from webapp.taxonomy.models import Genre
 
     # Any rule set at all means an admin has the table in hand: never add a second one
     # (renamed, the example would otherwise come back and overlap it).

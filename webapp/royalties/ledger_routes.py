@@ -185,10 +185,10 @@ def _totals(query) -> dict:
 # --- the ledger ------------------------------------------------------------------------------
 
 
-def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
+def _table_context(period: str) -> dict:
+    """What the lines' table needs: the filtered page, its totals, the rules it cites."""
     filters = _ledger_filters(request.args)
     query = services.entries_of(period, **filters)
-    totals = _totals(query)
     page = paginate(
         query.options(
             # The piece's byline, photos and topics are not shown here.
@@ -199,29 +199,37 @@ def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
         per_page=PER_PAGE,
     )
     rule_sets, modifier_names = _rule_sets_of(page.items)
+    return {
+        "period": period,
+        "filters": filters,
+        "page": page,
+        "totals": _totals(query),
+        "rule_sets": rule_sets,
+        "rule_set_numbers": {rid: n for n, rid in enumerate(sorted(rule_sets), start=1)},
+        "describe": lambda entry: coefficient_text(entry, modifier_names),
+        "percent_text": percent_text,
+        "kinds": list(EntryKind),
+        "can_adjust": current_user.has_role(Role.ACCOUNTANT),
+    }
+
+
+def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
+    """The whole page: the month's state and actions, the filters, the table, the batch."""
     month = services.month(period, create=False)
     state = month.state if month is not None else MonthState.OPEN
     paid = state is MonthState.PAID
-    batch = services.batch(period, None if paid else local_today())
     is_accountant = current_user.has_role(Role.ACCOUNTANT)
     if pay_form is None and is_accountant and state is MonthState.SIGNED:
         pay_form = PayForm(formdata=None, voucher_date=local_today())
     return {
-        "period": period,
+        **_table_context(period),
         "label": period_label(period),
         "period_label": period_label,
         "previous": previous_period(period),
         "next": services.next_period(period),
         "month": month,
         "state": state,
-        "filters": filters,
-        "page": page,
-        "totals": totals,
-        "batch": batch,
-        "rule_sets": rule_sets,
-        "rule_set_numbers": {rid: n for n, rid in enumerate(sorted(rule_sets), start=1)},
-        "describe": lambda entry: coefficient_text(entry, modifier_names),
-        "percent_text": percent_text,
+        "batch": services.batch(period, None if paid else local_today()),
         "units": db.session.scalars(Unit.ordered()).all(),
         "genres": db.session.scalars(select(Genre).order_by(Genre.id)).all(),
         "payees": db.session.scalars(
@@ -229,13 +237,10 @@ def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
             .where(Payee.id.in_(select(RoyaltyEntry.payee_id).where(RoyaltyEntry.period == period)))
             .order_by(Payee.full_name, Payee.id)
         ).all(),
-        "kinds": list(EntryKind),
         "can_sign": current_user.has_role(Role.CHIEF_EDITOR) and state is MonthState.OPEN,
         "can_pay": is_accountant and state is MonthState.SIGNED,
-        "can_adjust": is_accountant,
         "pay_form": pay_form,
         "month_error": month_error,
-        "adjust_period": period_label(current_open_period()) if is_accountant else None,
     }
 
 
@@ -243,9 +248,12 @@ def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
 @roles(*LEDGER_ROLES)
 def ledger():
     """Sổ nhuận bút: one month's lines, filtered, with totals and the batch per payee."""
-    return render(
-        "royalties/ledger.html", "royalties/_ledger_table.html", **_ledger_context(_month_arg())
-    )
+    period = _month_arg()
+    if is_htmx():  # the filters or the pager: only the table changes
+        return render(
+            "royalties/_ledger_table.html", "royalties/_ledger_table.html", **_table_context(period)
+        )
+    return render("royalties/ledger.html", **_ledger_context(period))
 
 
 def _month_panel(period: str, status: int, **kw):
