@@ -91,8 +91,15 @@ def _register_blueprints(app: Flask) -> None:
 
     # These packages keep their views out of __init__, so that importing their services
     # or pure modules pulls in no view; the views are attached here.
-    for package in ("notifications", "pieces", "public", "reminders", "reports", "review",
-                    "royalties"):
+    for package in (
+        "notifications",
+        "pieces",
+        "public",
+        "reminders",
+        "reports",
+        "review",
+        "royalties",
+    ):
         import_module(f"webapp.{package}.routes")
 
     app.register_blueprint(auth_bp)

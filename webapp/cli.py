@@ -123,12 +123,21 @@ def _seed_budget(demo) -> None:
 
     for year in sorted({2021, local_today().year}):
         if db.session.scalar(select(Budget.id).where(Budget.year == year)) is None:
-            db.session.add(Budget(year=year, amount=demo.ANNUAL_BUDGET,
-                                  note="Kinh phí hoạt động Trang TTĐT (số liệu mẫu)"))
+            db.session.add(
+                Budget(
+                    year=year,
+                    amount=demo.ANNUAL_BUDGET,
+                    note="Kinh phí hoạt động Trang TTĐT (số liệu mẫu)",
+                )
+            )
     for spent_on, category, amount, note in demo.EXPENSES:
         day = date.fromisoformat(spent_on)
-        if db.session.scalar(select(Expense.id).where(Expense.spent_on == day,
-                                                      Expense.category == category)) is None:
+        if (
+            db.session.scalar(
+                select(Expense.id).where(Expense.spent_on == day, Expense.category == category)
+            )
+            is None
+        ):
             db.session.add(Expense(spent_on=day, category=category, amount=amount, note=note))
     db.session.flush()
 

@@ -25,8 +25,11 @@ def test_repost_is_ticked_for_a_reposted_piece_and_pays_half(client):
     login(client, cast["editor"])
     page = client.get(f"/tin-bai/{piece.id}").get_data(as_text=True)
     assert 'name="modifiers" value="repost" checked' in page
-    r = post(client, f"/tin-bai/{piece.id}/approve",
-             {"version": str(piece.version), "coefficient": "2", "modifiers": ["repost"]})
+    r = post(
+        client,
+        f"/tin-bai/{piece.id}/approve",
+        {"version": str(piece.version), "coefficient": "2", "modifiers": ["repost"]},
+    )
     assert r.status_code == 303
     db.session.expire_all()
     assert piece.modifier_codes == ["repost"]
@@ -45,8 +48,12 @@ def test_unknown_modifier_is_refused(client):
     move(piece, cast["contributor"], "submit")
     move(piece, cast["editor"], "claim")
     login(client, cast["editor"])
-    r = post(client, f"/tin-bai/{piece.id}/approve",
-             {"version": str(piece.version), "modifiers": ["khong-co"]}, htmx=True)
+    r = post(
+        client,
+        f"/tin-bai/{piece.id}/approve",
+        {"version": str(piece.version), "modifiers": ["khong-co"]},
+        htmx=True,
+    )
     assert r.status_code == 422
     assert "Hệ số điều chỉnh không hợp lệ: khong-co" in r.get_data(as_text=True)
 
@@ -67,8 +74,7 @@ def test_accrual_uses_the_base_salary_of_the_publication_day():
 
         accrue_for_piece(piece)
     amounts = {
-        e.piece_id: (e.base_salary, e.amount)
-        for e in db.session.scalars(select(RoyaltyEntry))
+        e.piece_id: (e.base_salary, e.amount) for e in db.session.scalars(select(RoyaltyEntry))
     }
     assert amounts[before.id] == (1_490_000, 149_000)
     assert amounts[after.id] == (1_800_000, 180_000)

@@ -72,8 +72,15 @@ def transition(
 
     source = piece.state
     target = workflow.target_state(action, piece)
-    _before(action, user, piece, coefficient=coefficient, modifiers=modifiers,
-            publish_at=publish_at, now=now)
+    _before(
+        action,
+        user,
+        piece,
+        coefficient=coefficient,
+        modifiers=modifiers,
+        publish_at=publish_at,
+        now=now,
+    )
     piece.state = target
     piece.updated_at = now
     event = WorkflowEvent(
@@ -197,8 +204,9 @@ def _checked_modifiers(piece: Piece, codes) -> list[str]:
     codes = [c for c in dict.fromkeys(codes) if c]
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ServiceError(_("Hệ số điều chỉnh không hợp lệ: %(codes)s", codes=", ".join(unknown)),
-                           "modifiers")
+        raise ServiceError(
+            _("Hệ số điều chỉnh không hợp lệ: %(codes)s", codes=", ".join(unknown)), "modifiers"
+        )
     return codes
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
 
 from webapp.access import roles, signed_in
-from webapp.audit.services import record
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.formatting import money
@@ -44,7 +43,7 @@ from webapp.royalties.models import (
 from webapp.royalties.rules import format_coefficient
 from webapp.services import ServiceError, apply_error
 from webapp.taxonomy.models import Genre
-from webapp.timeutil import local_today, utcnow
+from webapp.timeutil import local_today
 from webapp.units.models import Unit
 
 LEDGER_ROLES = (Role.ACCOUNTANT, Role.CHIEF_EDITOR, Role.ADMIN)
@@ -394,30 +393,6 @@ def overdue():
     )
 
 
-def resolve_flag(actor, flag: RoyaltyFlag, resolution: str) -> RoyaltyFlag:
-    """Close a flag with what was done about it. Flushes; the caller commits.
-
-    (An operation the services module does not have yet; kept next to its only caller.)
-    """
-    resolution = (resolution or "").strip()
-    if flag.resolved_at is not None:
-        raise ServiceError(_("Mục này đã được xử lý trước đó."))
-    if not resolution:
-        raise ServiceError(_("Vui lòng ghi cách đã xử lý."), "resolution")
-    flag.resolved_at = utcnow()
-    flag.resolved_by_id = actor.id
-    flag.resolution = resolution[:2000]
-    db.session.flush()
-    record(
-        actor,
-        "update",
-        flag,
-        {"resolution": [None, flag.resolution]},
-        label=flag.piece.title[:200] if flag.piece else None,
-    )
-    return flag
-
-
 def _flags_context() -> dict:
     open_flags = db.session.scalars(
         select(RoyaltyFlag)
@@ -462,7 +437,7 @@ def resolve(flag_id):
     form = ResolveFlagForm()
     if form.validate_on_submit():
         try:
-            resolve_flag(current_user, flag, form.resolution.data)
+            services.resolve_flag(current_user, flag, form.resolution.data)
         except ServiceError as err:
             db.session.rollback()
             flag = db.session.get(RoyaltyFlag, flag_id)

@@ -104,14 +104,18 @@ class RoyaltyModifier(db.Model):
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[ModifierKind] = mapped_column(
-        Enum(ModifierKind, name="modifier_kind", native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            ModifierKind,
+            name="modifier_kind",
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
     )
     # PERCENT: hundredths of a percent (50 % = 5000); FIXED: a coefficient in hundredths (0.5 = 50).
     value: Mapped[int]
 
     rule_set: Mapped[RoyaltyRuleSet] = relationship(back_populates="modifiers")
-
 
 
 class BaseSalary(db.Model):
@@ -199,8 +203,13 @@ class RoyaltyMonth(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7), unique=True)  # "2021-07"
     state: Mapped[MonthState] = mapped_column(
-        Enum(MonthState, name="month_state", native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            MonthState,
+            name="month_state",
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=MonthState.OPEN,
     )
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -226,16 +235,27 @@ class RoyaltyEntry(db.Model):
     __tablename__ = "royalty_entries"
     __table_args__ = (
         # A piece's publication accrues once per payee and line: never twice.
-        UniqueConstraint("piece_id", "payee_id", "line_key", "kind", "publication_no",
-                         name="uq_royalty_entries_once"),
+        UniqueConstraint(
+            "piece_id",
+            "payee_id",
+            "line_key",
+            "kind",
+            "publication_no",
+            name="uq_royalty_entries_once",
+        ),
         Index("ix_royalty_entries_period_payee", "period", "payee_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7))
     kind: Mapped[EntryKind] = mapped_column(
-        Enum(EntryKind, name="entry_kind", native_enum=False, length=12,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            EntryKind,
+            name="entry_kind",
+            native_enum=False,
+            length=12,
+            values_callable=lambda e: [m.value for m in e],
+        ),
     )
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"), index=True)
     payee_id: Mapped[int] = mapped_column(ForeignKey("payees.id"))

@@ -43,13 +43,23 @@ def seed_reference(rule_set=None) -> None:
     have = set(db.session.scalars(select(BaseSalary.valid_from)))
     for valid_from, amount, basis, verified in BASE_SALARIES:
         if valid_from not in have:
-            db.session.add(BaseSalary(valid_from=valid_from, amount=amount, legal_basis=basis,
-                                      verified=verified))
+            db.session.add(
+                BaseSalary(
+                    valid_from=valid_from, amount=amount, legal_basis=basis, verified=verified
+                )
+            )
     have = set(db.session.scalars(select(TaxRule.valid_from)))
     for valid_from, threshold, rate, basis, verified in TAX_RULES:
         if valid_from not in have:
-            db.session.add(TaxRule(valid_from=valid_from, threshold=threshold, rate=rate,
-                                   legal_basis=basis, verified=verified))
+            db.session.add(
+                TaxRule(
+                    valid_from=valid_from,
+                    threshold=threshold,
+                    rate=rate,
+                    legal_basis=basis,
+                    verified=verified,
+                )
+            )
     if rule_set is not None:
         codes = {m.code for m in rule_set.modifiers}
         for code, name, kind, value in EXAMPLE_MODIFIERS:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record
 from webapp.extensions import db
@@ -48,14 +49,18 @@ class MonthClosed(ServiceError):
 
 def base_salary_on(day: date) -> BaseSalary | None:
     return db.session.scalar(
-        select(BaseSalary).where(BaseSalary.valid_from <= day).order_by(BaseSalary.valid_from.desc())
+        select(BaseSalary)
+        .where(BaseSalary.valid_from <= day)
+        .order_by(BaseSalary.valid_from.desc())
         .limit(1)
     )
 
 
 def tax_rule_on(day: date) -> TaxRule | None:
     return db.session.scalar(
-        select(TaxRule).where(TaxRule.valid_from <= day).order_by(TaxRule.valid_from.desc())
+        select(TaxRule)
+        .where(TaxRule.valid_from <= day)
+        .order_by(TaxRule.valid_from.desc())
         .limit(1)
     )
 
@@ -80,9 +85,14 @@ def period_bounds(period: str) -> tuple[date, date]:
 def month(period: str, create: bool = True) -> RoyaltyMonth | None:
     found = db.session.scalar(select(RoyaltyMonth).where(RoyaltyMonth.period == period))
     if found is None and create:
-        found = RoyaltyMonth(period=period, state=MonthState.OPEN)
-        db.session.add(found)
-        db.session.flush()
+        # Two publications may open a new month at once: the unique period keeps one row,
+        # and the loser of the race reads the winner's.
+        try:
+            with db.session.begin_nested():
+                found = RoyaltyMonth(period=period, state=MonthState.OPEN)
+                db.session.add(found)
+        except IntegrityError:
+            found = db.session.scalar(select(RoyaltyMonth).where(RoyaltyMonth.period == period))
     return found
 
 
@@ -152,7 +162,8 @@ class Quote:
     base: BaseSalary
     coefficient_centi: int
     modifiers: list
-    lines: list = field(default_factory=list)  # (line_key, payee-maker, share, piece_amount, amount)
+    # (line_key, payee maker, share, piece amount, line amount)
+    lines: list = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -163,12 +174,20 @@ def quote(piece: Piece, published_on: date) -> Quote | None:
     """Work out a piece's royalty lines as of its publication date; None when none is due."""
     rule_set = rule_set_on(published_on)
     if rule_set is None:
-        raise ServiceError(_("Chưa có quy định nhuận bút áp dụng cho ngày %(day)s.",
-                             day=published_on.strftime("%d/%m/%Y")))
+        raise ServiceError(
+            _(
+                "Chưa có quy định nhuận bút áp dụng cho ngày %(day)s.",
+                day=published_on.strftime("%d/%m/%Y"),
+            )
+        )
     base = base_salary_on(published_on)
     if base is None:
-        raise ServiceError(_("Chưa có mức lương cơ sở áp dụng cho ngày %(day)s.",
-                             day=published_on.strftime("%d/%m/%Y")))
+        raise ServiceError(
+            _(
+                "Chưa có mức lương cơ sở áp dụng cho ngày %(day)s.",
+                day=published_on.strftime("%d/%m/%Y"),
+            )
+        )
     genre_rule = next((r for r in rule_set.genre_rules if r.genre_id == piece.genre_id), None)
     coefficient = piece.coefficient_centi
     if coefficient is None:
@@ -198,8 +217,10 @@ def quote(piece: Piece, published_on: date) -> Quote | None:
             credit = (image.credit or "").strip()
             author = by_name.get(credit.lower()) if credit else piece.authors[0]
             each = line_amount()
-            maker = (lambda a=author: _author_payee(a, piece.unit_id)) if author else (
-                lambda c=credit: payee_for_name(c, None)
+            maker = (
+                (lambda a=author: _author_payee(a, piece.unit_id))
+                if author
+                else (lambda c=credit: payee_for_name(c, None))
             )
             result.lines.append((f"image:{image.id}", maker, 100, each, each))
         return result
@@ -379,8 +400,13 @@ def adjust(actor, entry: RoyaltyEntry, delta: int, note: str) -> RoyaltyEntry:
     )
     db.session.add(line)
     db.session.flush()
-    record(actor, "create", line, {"amount": [None, delta], "note": [None, line.note]},
-           label=f"{entry.piece.title[:200]}")
+    record(
+        actor,
+        "create",
+        line,
+        {"amount": [None, delta], "note": [None, line.note]},
+        label=f"{entry.piece.title[:200]}",
+    )
     return line
 
 
@@ -429,8 +455,13 @@ def pay_month(actor, period: str, voucher_no: str, voucher_date: date) -> Royalt
     target.paid_at = utcnow()
     target.voucher_no = voucher_no
     target.voucher_date = voucher_date
-    record(actor, "pay", target, {"state": ["signed", "paid"], "voucher_no": [None, voucher_no]},
-           label=period)
+    record(
+        actor,
+        "pay",
+        target,
+        {"state": ["signed", "paid"], "voucher_no": [None, voucher_no]},
+        label=period,
+    )
     db.session.flush()
     return target
 
@@ -498,16 +529,23 @@ def batch(period: str, payment_date: date | None = None) -> Batch:
     for entry in entries:
         grouped[entry.payee_id].append(entry)
     if target is not None and target.state is MonthState.PAID:
-        frozen = {p.payee_id: p for p in db.session.scalars(
-            select(PaymentLine).where(PaymentLine.period == period))}
+        frozen = {
+            p.payee_id: p
+            for p in db.session.scalars(select(PaymentLine).where(PaymentLine.period == period))
+        }
         lines = [
             BatchLine(frozen[pid].payee, rows, frozen[pid].gross, frozen[pid].tax, frozen[pid].net)
             for pid, rows in grouped.items()
             if pid in frozen
         ]
         any_line = next(iter(frozen.values()), None)
-        return Batch(period, target.voucher_date, any_line.tax_rate if any_line else 0,
-                     any_line.threshold if any_line else 0, lines)
+        return Batch(
+            period,
+            target.voucher_date,
+            any_line.tax_rate if any_line else 0,
+            any_line.threshold if any_line else 0,
+            lines,
+        )
     payment_date = payment_date or local_today()
     rule = tax_rule_on(payment_date)
     threshold, rate = (rule.threshold, rule.rate) if rule else (0, 0)
@@ -570,8 +608,11 @@ def spending_between(start: date, end: date) -> dict:
     """What the board spent over a period: royalties, other expenses by category, total."""
     royalties = int(royalties_between(start, end))
     expenses = expenses_between(start, end)
-    return {"royalties": royalties, "expenses": expenses,
-            "total": royalties + sum(expenses.values())}
+    return {
+        "royalties": royalties,
+        "expenses": expenses,
+        "total": royalties + sum(expenses.values()),
+    }
 
 
 def budget_for_year(year: int) -> int | None:
@@ -653,8 +694,32 @@ def published_pieces_without_lines(limit: int = 50):
     has_lines = select(RoyaltyEntry.piece_id)
     return db.session.scalars(
         select(Piece)
-        .where(Piece.state == PieceState.PUBLISHED, Piece.id.not_in(has_lines),
-               Piece.coefficient_centi > 0)
+        .where(
+            Piece.state == PieceState.PUBLISHED,
+            Piece.id.not_in(has_lines),
+            Piece.coefficient_centi > 0,
+        )
         .order_by(Piece.published_at.desc())
         .limit(limit)
     ).all()
+
+
+def resolve_flag(actor, flag: RoyaltyFlag, resolution: str) -> RoyaltyFlag:
+    """Close a flag with what was done about it. Flushes; the caller commits."""
+    resolution = (resolution or "").strip()
+    if flag.resolved_at is not None:
+        raise ServiceError(_("Mục này đã được xử lý trước đó."))
+    if not resolution:
+        raise ServiceError(_("Vui lòng ghi cách đã xử lý."), "resolution")
+    flag.resolved_at = utcnow()
+    flag.resolved_by_id = actor.id
+    flag.resolution = resolution[:2000]
+    db.session.flush()
+    record(
+        actor,
+        "update",
+        flag,
+        {"resolution": [None, flag.resolution]},
+        label=flag.piece.title[:200] if flag.piece else None,
+    )
+    return flag
