@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from webapp.access import roles
 from webapp.admin import bp
 from webapp.admin.forms import GenreForm, TermForm, UnitForm, UserForm
+from webapp.audit.labels import ENTITY_LABELS
 from webapp.audit.models import AuditEntry
 from webapp.auth import services as users
 from webapp.auth.models import User, UserRole
@@ -441,7 +442,7 @@ def genre_signoff(term_id):
 
 # --- audit ------------------------------------------------------------------------
 
-AUDIT_ENTITIES = ("units", "users", "categories", "topics", "genres")
+AUDIT_ENTITIES = tuple(ENTITY_LABELS)
 
 
 @bp.route("/nhat-ky")

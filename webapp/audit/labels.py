@@ -16,6 +16,11 @@ ENTITY_LABELS = {
     "budgets": _l("Dự toán năm"),
     "expenses": _l("Chi khác"),
     "payees": _l("Người nhận nhuận bút"),
+    "royalty_months": _l("Tháng nhuận bút"),
+    "royalty_entries": _l("Dòng nhuận bút"),
+    "royalty_flags": _l("Việc cần xử lý (nhuận bút)"),
+    "reminder_stages": _l("Mốc nhắc nhở"),
+    "reminder_settings": _l("Cài đặt nhắc nhở"),
 }
 
 ACTION_LABELS = {
@@ -26,6 +31,8 @@ ACTION_LABELS = {
     "reorder": _l("Đổi thứ tự"),
     "reset_password": _l("Đặt lại mật khẩu"),
     "delete": _l("Xóa"),
+    "sign": _l("Ký bảng kê"),
+    "pay": _l("Chi trả"),
 }
 
 FIELD_LABELS = {
@@ -73,4 +80,10 @@ FIELD_LABELS = {
     "bank_account": _l("Số tài khoản"),
     "bank_name": _l("Ngân hàng"),
     "commitment_on_file": _l("Cam kết 08/CK-TNCN"),
+    "day_of_month": _l("Ngày trong tháng"),
+    "escalate_after_months": _l("Báo thủ trưởng và Trưởng ban sau (tháng)"),
+    "count": _l("Cách tính định mức"),
+    "state": _l("Trạng thái"),
+    "voucher_no": _l("Số chứng từ"),
+    "resolution": _l("Cách xử lý"),
 }
