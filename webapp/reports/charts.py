@@ -53,12 +53,16 @@ def _text(x, y, text, anchor="start", fill=INK, size=12, weight="normal") -> str
     )
 
 
+LEGEND_LINE = 18
+
+
 def _legend(series: Sequence[tuple[str, str]], x: float, y: float) -> str:
+    """One line per series: names are long (a group's label) and never overlap."""
     parts = []
     for name, color in series:
         parts.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{color}"/>')
         parts.append(_text(x + 16, y, name))
-        x += 28 + 7 * len(name)
+        y += LEGEND_LINE
     return "".join(parts)
 
 
@@ -72,10 +76,11 @@ def stacked_columns(
 
     ``series`` is (name, values, colour), the values in the order of ``labels``.
     """
-    left, right, top, bottom = 44, 12, 34, 40
-    slot = max(28, min(64, 560 // max(len(labels), 1)))
-    width = left + right + slot * max(len(labels), 1)
-    height = 280
+    width, height, left, right, bottom = 720, 300, 44, 12, 30
+    top = 20 + LEGEND_LINE * len(series) + 12
+    slot = (width - left - right) / max(len(labels), 1)
+    # Label every column when they fit, else every second, third...: never overlapping.
+    label_every = max(1, math.ceil(7 * max((len(x) for x in labels), default=1) / slot))
     plot_h = height - top - bottom
     totals = [sum(s[1][i] for s in series) for i in range(len(labels))]
     top_value = nice_max(max(totals, default=0))
@@ -93,7 +98,7 @@ def stacked_columns(
         )
         shown = fmt(int(value)) if value == int(value) else f"{value:g}"
         parts.append(_text(left - 6, y + 4, shown, anchor="end", fill=MUTED, size=11))
-    bar_w = slot * 0.62
+    bar_w = min(slot * 0.62, 56)
     for i, label in enumerate(labels):
         x = left + slot * i + (slot - bar_w) / 2
         y = top + plot_h
@@ -106,10 +111,12 @@ def stacked_columns(
                     f'fill="{color}"><title>{escape(label)} · {escape(name)}: '
                     f"{escape(fmt(values[i]))}</title></rect>"
                 )
-        parts.append(
-            _text(x + bar_w / 2, y - 4, fmt(totals[i]), anchor="middle", size=11, weight="bold")
-        )
-        parts.append(_text(x + bar_w / 2, top + plot_h + 16, label, anchor="middle", size=11))
+        if slot >= 18 or totals[i] == max(totals):
+            parts.append(
+                _text(x + bar_w / 2, y - 4, fmt(totals[i]), anchor="middle", size=11, weight="bold")
+            )
+        if i % label_every == 0:
+            parts.append(_text(x + bar_w / 2, top + plot_h + 16, label, anchor="middle", size=11))
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>'
@@ -175,7 +182,9 @@ def budget_bar(
 
     ``parts_`` is (name, amount, colour). Spending beyond the budget runs past the line.
     """
-    width, height, left, right, top = 640, 104, 8, 8, 34
+    width, left, right = 640, 8, 8
+    top = 20 + LEGEND_LINE * len(parts_) + 8
+    height = top + 70
     bar_h = 28
     spent = sum(amount for _n, amount, _c in parts_)
     scale_max = max(budget, spent, 1)

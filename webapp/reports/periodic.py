@@ -160,6 +160,18 @@ def _rule(container, width_mm: float, box_mm: float) -> None:
     p_pr.append(mark)
 
 
+def _mark_size(p, size: float) -> None:
+    """The size of a paragraph's mark (what an empty paragraph is as tall as)."""
+    p_pr = p._p.get_or_add_pPr()
+    mark = p_pr.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        p_pr.append(mark)
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size * 2)))
+    mark.append(sz)
+
+
 def _cell(table, row: int, col: int, width_mm: float):
     cell = table.cell(row, col)
     cell.width = Mm(width_mm)
@@ -533,14 +545,28 @@ def _appendix_section(doc, appendix: Appendix, number: str, signed_on: date) -> 
     widths = [12, name_w, *([period_w] * n), 18]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
+    # Many narrow columns (weeks): a smaller type and thinner cell margins keep numbers whole.
+    size = 12 if n <= 12 else 10 if n <= 20 else 9
+    if n > 12:
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:w"), "40")
+            edge.set(qn("w:type"), "dxa")
+            margins.append(edge)
+        table._tbl.tblPr.append(margins)
 
-    def row(values, bold=False, size=12):
+    def row(values, bold=False):
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.width = Mm(widths[i])  # before any merge: a merged cell sums its parts
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
-            p.paragraph_format.space_after = Pt(0)
+            # Room above the Vietnamese stacked accents (Ủ, Ễ), less for many narrow columns.
+            p.paragraph_format.space_before = Pt(2 if size >= 12 else 1)
+            p.paragraph_format.space_after = Pt(1 if size >= 12 else 0)
+            p.paragraph_format.line_spacing = 1.1
+            _mark_size(p, size)  # an empty cell's height follows its paragraph mark
             p.paragraph_format.alignment = (
                 WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER
             )
@@ -559,6 +585,8 @@ def _appendix_section(doc, appendix: Appendix, number: str, signed_on: date) -> 
         bold=True,
     )
     second = row(["", "", *[c.label for c in appendix.columns], ""], bold=True)
+    for header in table.rows[:2]:  # repeated at the top of every page of the table
+        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     first[0].merge(second[0])
     first[1].merge(second[1])
     first[-1].merge(second[-1])

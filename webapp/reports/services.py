@@ -95,7 +95,11 @@ def columns(start: date, end: date, bucket: str = "month") -> list[Column]:
         if not keys or keys[-1] != key:
             keys.append(key)
         day += timedelta(days=1)
-    one_year = len({year for year, _n in keys}) == 1
+    # The year joins the label only when a number would repeat (more than a year of weeks,
+    # months or quarters); a half-year starting in ISO week 53 keeps its short labels.
+    one_year = len({year for year, _n in keys}) == 1 or (
+        bucket == "week" and len({n for _year, n in keys}) == len(keys)
+    )
     return [_column(key, bucket, one_year) for key in keys]
 
 

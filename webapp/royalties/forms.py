@@ -124,7 +124,7 @@ def _counted_choices():
 
 def _kind_choices():
     return [
-        (ModifierKind.PERCENT.value, _l("Tỷ lệ % của nhuận bút")),
+        (ModifierKind.PERCENT.value, _l("Tỷ lệ phần trăm của nhuận bút")),
         (ModifierKind.FIXED.value, _l("Hệ số cố định")),
     ]
 
