@@ -134,7 +134,7 @@ def test_piece_from_unit_to_portal(app, new_page, tmp_path):
     expect(unit.locator(".history")).to_contain_text(REASON)
     unit.get_by_role("link", name="Sửa", exact=True).click()
     expect(unit).to_have_url(re.compile(rf"/tin-bai/{piece_id}/sua$"))
-    expect(unit.locator(".flash-warning")).to_contain_text(REASON)
+    expect(unit.locator(".flash-warning", has_text="Ban biên tập trả lại")).to_contain_text(REASON)
     editor_box = unit.locator("trix-editor#body-editor")
     editor_box.click()
     unit.keyboard.press("Control+End")
