@@ -159,6 +159,10 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(import_pieces_command)
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, let the web server and the job runner share the file."""
@@ -167,6 +171,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         return
     # Let SQLAlchemy, not the driver, open transactions, so savepoints work (SQLAlchemy's recipe).
     dbapi_connection.isolation_level = None
+    # SQLite's own lower() folds ASCII only: "ĐINH" would not match "Đinh". Python's does
+    # Vietnamese, and so do PostgreSQL's; with it, func.lower() and ilike agree on both engines.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")

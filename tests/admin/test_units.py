@@ -126,3 +126,13 @@ def test_deactivate_asks_first_and_is_reversible(client):
         select(AuditEntry.action).where(AuditEntry.entity_id == unit.id).order_by(AuditEntry.id)
     ).all()
     assert actions == ["deactivate", "activate"]
+
+
+def test_duplicate_names_are_found_whatever_the_case_of_vietnamese_letters(client):
+    _admin(client)
+    make_unit(name="Phòng Y tế")
+    response = post(
+        client, "/quan-tri/don-vi", {"name": "PHÒNG Y TẾ", "group": "member"}, htmx=True
+    )
+    assert response.status_code == 422
+    assert "Đã có đơn vị tên" in response.get_data(as_text=True)

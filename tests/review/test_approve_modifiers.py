@@ -78,3 +78,12 @@ def test_accrual_uses_the_base_salary_of_the_publication_day():
     }
     assert amounts[before.id] == (1_490_000, 149_000)
     assert amounts[after.id] == (1_800_000, 180_000)
+
+
+def test_an_outside_author_is_one_payee_whatever_the_case():
+    from webapp.royalties.services import payee_for_name
+
+    first = payee_for_name("Đinh Thị Cúc", None)
+    assert payee_for_name("ĐINH THỊ CÚC", None).id == first.id
+    assert payee_for_name("  đinh   thị cúc ", None).id == first.id
+    assert payee_for_name("Đinh Thị Cúc Hoa", None).id != first.id
