@@ -95,6 +95,30 @@ def app():
     return app
 
 
+SERVER_ERRORS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(app):
+    """No request in the suite may answer 500: every failure must be a clear refusal."""
+    from flask import request as current_request
+    from flask.signals import request_finished
+
+    def note(sender, response, **extra):
+        if response.status_code >= 500:
+            SERVER_ERRORS.append(
+                f"{response.status_code} {current_request.method} {current_request.full_path}"
+            )
+
+    request_finished.connect(note, app)
+    SERVER_ERRORS.clear()
+    try:
+        yield
+    finally:
+        request_finished.disconnect(note, app)
+    assert SERVER_ERRORS == [], f"server errors during the test: {SERVER_ERRORS}"
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Run each test inside one transaction that is rolled back at the end.
