@@ -1,10 +1,8 @@
 """Months in local time, the count per unit (one query), and the report's paragraph."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import event
-
+from tests.conftest import count_queries as statements
 from tests.reminders.conftest import at, posted, unit
 from webapp.extensions import db
 from webapp.pieces.models import PieceState
@@ -19,21 +17,6 @@ from webapp.reminders.services import (
 )
 
 NOV = Period(2026, 11)
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def test_a_month_is_the_calendar_month_in_dak_doa():

@@ -1,11 +1,11 @@
 """The editors' screen, the previews, "Gửi ngay", the admins' schedule and the banner."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from tests.conftest import count_queries as statements
 from tests.conftest import csrf_token, login, post
 from tests.factories import make_user
 from tests.reminders.conftest import at, posted, unit
@@ -25,21 +25,6 @@ NOV_20 = date(2026, 11, 20)
 def _today(monkeypatch):
     """The screens and the banner run as of 20 November 2026 (after the 15th's stage)."""
     monkeypatch.setattr(routes, "local_today", lambda: NOV_20)
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _editor(client, **kw):

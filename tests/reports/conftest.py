@@ -1,11 +1,10 @@
 """Fixtures of the report tests: the demo district of the seed report, and its first half of
 2021 imported from the appendix's counts."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.factories import make_user
 from tests.reports.helpers import import_rows, to_csv
@@ -36,21 +35,6 @@ def half_year(district):
     assert result.imported == 242
     db.session.commit()
     return result
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def publish(unit: Unit, when: datetime, genre: str = "tin", submitter=None, **kw) -> Piece:

@@ -7,10 +7,10 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import login
+from tests.conftest import count_queries, login
 from tests.factories import make_unit, make_user
 from tests.pieces.helpers import genres
-from tests.reports.conftest import H1, count_queries, publish
+from tests.reports.conftest import H1, publish
 from tests.reports.helpers import MONTHS, appendix_rows
 from webapp.extensions import db
 from webapp.pieces.models import PieceState

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import count_queries, login
 from tests.factories import make_topic, make_unit, make_user
 from tests.pieces.helpers import genres
-from tests.reports.conftest import H1, count_queries, publish
+from tests.reports.conftest import H1, publish
 from webapp.extensions import db
 from webapp.pieces.models import PieceState
 from webapp.reports import charts, services

@@ -1,30 +1,12 @@
 """The editors' queue: filters, diacritics-free search, order, fragments, constant queries."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
-
-from tests.conftest import login
+from tests.conftest import count_queries, login
 from tests.factories import make_category, make_unit, make_user
 from tests.pieces.helpers import draft, genres, move
 from webapp.extensions import db
 from webapp.units.models import UnitGroup
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _editor(client):

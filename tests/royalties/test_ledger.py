@@ -2,13 +2,12 @@
 overdue, flags, the budget, and a contributor's own statement."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from tests.conftest import login, post
+from tests.conftest import count_queries, login, post
 from tests.factories import make_unit, make_user
 from tests.pieces.helpers import genres, move, people
 from tests.royalties.test_services import MARCH_2024, approved, lines_of, published
@@ -29,21 +28,6 @@ from webapp.taxonomy.models import Genre
 from webapp.timeutil import local_today, utcnow
 
 LEDGER = "/nhuan-but/"
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
