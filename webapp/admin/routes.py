@@ -15,6 +15,7 @@ from webapp.auth.models import User, UserRole
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
+from webapp.inline import inline_edit, inline_row, list_changed, submit
 from webapp.pagination import paginate
 from webapp.roles import Role
 from webapp.services import ServiceError, apply_error
@@ -69,26 +70,10 @@ def unit_list():
 @admin_only
 def unit_create():
     form = UnitForm()
-    if form.validate_on_submit():
-        try:
-            unit = units.create_unit(
-                current_user,
-                name=form.name.data,
-                group=form.group.data,
-                short_name=form.short_name.data,
-                monthly_quota=form.monthly_quota.data,
-                contact_emails=form.contact_emails.data,
-                head_email=form.head_email.data,
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            apply_error(form, err)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm đơn vị “%(name)s”.", name=unit.name), "success")
-            if not is_htmx():
-                return redirect(url_for("admin.unit_list"))
-            return _units_page()
+    unit = submit(form, units.create_unit)
+    if unit:
+        message = _("Đã thêm đơn vị “%(name)s”.", name=unit.name)
+        return list_changed(message, url_for("admin.unit_list"), _units_page)
     return _units_page(form=form, status=422)
 
 
@@ -96,9 +81,8 @@ def unit_create():
 @admin_only
 def unit_row(unit_id):
     unit = _get_or_404(Unit, unit_id)
-    if not is_htmx():
-        return redirect(url_for("admin.unit_edit", unit_id=unit.id))
-    return render("admin/_unit_row.html", unit=unit)
+    edit_url = url_for("admin.unit_edit", unit_id=unit.id)
+    return inline_row(edit_url, "admin/_unit_row.html", unit=unit)
 
 
 @bp.route("/don-vi/<int:unit_id>/sua", methods=["GET", "POST"])
@@ -108,34 +92,15 @@ def unit_edit(unit_id):
     form = UnitForm(obj=unit if request.method == "GET" else None)
     if request.method == "GET":
         form.group.data = unit.group.value
-    status = 200
-    if form.validate_on_submit():
-        try:
-            units.update_unit(
-                current_user,
-                unit,
-                name=form.name.data,
-                short_name=form.short_name.data,
-                group=form.group.data,
-                monthly_quota=form.monthly_quota.data,
-                contact_emails=form.contact_emails.data,
-                head_email=form.head_email.data,
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            unit = _get_or_404(Unit, unit_id)
-            apply_error(form, err)
-            status = 422
-        else:
-            db.session.commit()
-            if is_htmx():
-                return render("admin/_unit_row.html", unit=unit)
-            flash(_("Đã lưu đơn vị “%(name)s”.", name=unit.name), "success")
-            return redirect(url_for("admin.unit_list"))
-    elif form.is_submitted():
-        status = 422
-    return render(
-        "admin/unit_edit.html", "admin/_unit_row_edit.html", unit=unit, form=form, status=status
+    return inline_edit(
+        submit(form, units.update_unit, unit),
+        form,
+        row_template="admin/_unit_row.html",
+        edit_template="admin/_unit_row_edit.html",
+        full_template="admin/unit_edit.html",
+        done_url=url_for("admin.unit_list"),
+        saved_message=_("Đã lưu đơn vị “%(name)s”.", name=unit.name),
+        unit=unit,
     )
 
 
@@ -350,23 +315,12 @@ def term_list(kind):
 def term_create(kind):
     model, form_class = _kind(kind)
     form = form_class()
-    if form.validate_on_submit():
-        try:
-            term = terms.create_term(
-                current_user,
-                model,
-                name=form.name.data,
-                code=getattr(form, "code", None) and form.code.data,
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            apply_error(form, err)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm “%(name)s”.", name=term.name), "success")
-            if not is_htmx():
-                return redirect(url_for("admin.term_list", kind=kind))
-            return _terms_page(kind)
+    term = submit(form, terms.create_term, model)
+    if term:
+        message = _("Đã thêm “%(name)s”.", name=term.name)
+        return list_changed(
+            message, url_for("admin.term_list", kind=kind), lambda: _terms_page(kind)
+        )
     return _terms_page(kind, form=form, status=422)
 
 
@@ -375,9 +329,8 @@ def term_create(kind):
 def term_row(kind, term_id):
     model, _form = _kind(kind)
     term = _get_or_404(model, term_id)
-    if not is_htmx():
-        return redirect(url_for("admin.term_edit", kind=kind, term_id=term.id))
-    return render("admin/_term_row.html", kind=kind, model=model, term=term)
+    edit_url = url_for("admin.term_edit", kind=kind, term_id=term.id)
+    return inline_row(edit_url, "admin/_term_row.html", kind=kind, model=model, term=term)
 
 
 @bp.route("/danh-muc/<kind>/<int:term_id>/sua", methods=["GET", "POST"])
@@ -386,31 +339,17 @@ def term_edit(kind, term_id):
     model, _form = _kind(kind)
     term = _get_or_404(model, term_id)
     form = TermForm(obj=term if request.method == "GET" else None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            terms.update_term(current_user, term, name=form.name.data)
-        except ServiceError as err:
-            db.session.rollback()
-            term = _get_or_404(model, term_id)
-            apply_error(form, err)
-            status = 422
-        else:
-            db.session.commit()
-            if is_htmx():
-                return render("admin/_term_row.html", kind=kind, model=model, term=term)
-            flash(_("Đã lưu “%(name)s”.", name=term.name), "success")
-            return redirect(url_for("admin.term_list", kind=kind))
-    elif form.is_submitted():
-        status = 422
-    return render(
-        "admin/term_edit.html",
-        "admin/_term_row_edit.html",
+    return inline_edit(
+        submit(form, terms.update_term, term),
+        form,
+        row_template="admin/_term_row.html",
+        edit_template="admin/_term_row_edit.html",
+        full_template="admin/term_edit.html",
+        done_url=url_for("admin.term_list", kind=kind),
+        saved_message=_("Đã lưu “%(name)s”.", name=term.name),
         kind=kind,
         model=model,
         term=term,
-        form=form,
-        status=status,
     )
 
 

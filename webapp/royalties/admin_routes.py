@@ -17,6 +17,7 @@ from webapp.access import roles
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
+from webapp.inline import inline_edit, inline_row, list_changed, submit
 from webapp.pagination import paginate
 from webapp.roles import Role
 from webapp.royalties import admin_services as svc
@@ -43,7 +44,6 @@ from webapp.royalties.models import (
     RoyaltyRuleSet,
     TaxRule,
 )
-from webapp.services import ServiceError, apply_error
 from webapp.taxonomy.models import Genre
 from webapp.timeutil import local_today
 from webapp.units.models import Unit
@@ -66,29 +66,10 @@ def _require_action_form():
         abort(400)
 
 
-def _values(form) -> dict:
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-
-
-def _submit(form, action, *args) -> bool:
-    """Validate ``form`` and call the service with its values; commit when it succeeds.
-
-    A refusal lands on the form, under the field it names.
-    """
-    if not form.validate_on_submit():
-        return False
-    try:
-        action(current_user, *args, **_values(form))
-    except ServiceError as err:
-        db.session.rollback()
-        apply_error(form, err)
-        return False
-    db.session.commit()
-    return True
-
-
-def _edit_page(form, title, back, status, hidden=()):
-    return dict(form=form, title=title, back=back, status=status, hidden=hidden)
+def _edit_page(title, back, hidden=()):
+    """What the full edit page shows besides the form: its title, the way back, the fields
+    it leaves out."""
+    return dict(title=title, back=back, hidden=hidden)
 
 
 # --- rule sets ------------------------------------------------------------------------------
@@ -139,6 +120,20 @@ def _rule_set_card(rule_set, status=200, **forms):
     )
 
 
+def _card_url(rule_set_id):
+    """The rule sets page, scrolled to one rule set's card."""
+    return url_for("royalties.rule_sets") + f"#rule-set-{rule_set_id}"
+
+
+def _not_added(rule_set, form, form_name):
+    """A refused genre rule or modifier: htmx gets the card again with the form's errors
+    (422); a plain request gets them as a flash and goes back to the card."""
+    if not is_htmx():
+        flash(_("Chưa thêm được: %(errors)s", errors=_errors(form)), "error")
+        return redirect(_card_url(rule_set.id))
+    return _rule_set_card(rule_set, status=422, **{form_name: form})
+
+
 @bp.route("/quy-dinh")
 @admin_only
 def rule_sets():
@@ -155,12 +150,12 @@ def rule_set_create():
     form = RuleSetForm()
     status = 200
     if request.method == "POST":
-        if _submit(form, svc.create_rule_set):
+        if submit(form, svc.create_rule_set):
             flash(_("Đã thêm quy định “%(name)s”.", name=form.name.data.strip()), "success")
             return redirect(url_for("royalties.rule_sets"))
         status = 422
-    back = url_for("royalties.rule_sets")
-    return render(EDIT_PAGE, **_edit_page(form, _("Thêm quy định nhuận bút"), back, status))
+    page = _edit_page(_("Thêm quy định nhuận bút"), url_for("royalties.rule_sets"))
+    return render(EDIT_PAGE, form=form, status=status, **page)
 
 
 @bp.route("/quy-dinh/<int:rule_set_id>/sua", methods=["GET", "POST"])
@@ -170,12 +165,13 @@ def rule_set_edit(rule_set_id):
     form = RuleSetForm(obj=rule_set if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
-        if _submit(form, svc.update_rule_set, rule_set):
+        if submit(form, svc.update_rule_set, rule_set):
             flash(_("Đã lưu quy định “%(name)s”.", name=rule_set.name), "success")
-            return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
+            return redirect(_card_url(rule_set.id))
         status = 422
     title = _("Sửa quy định: %(name)s", name=rule_set.name)
-    return render(EDIT_PAGE, **_edit_page(form, title, url_for("royalties.rule_sets"), status))
+    page = _edit_page(title, url_for("royalties.rule_sets"))
+    return render(EDIT_PAGE, form=form, status=status, **page)
 
 
 @bp.route("/quy-dinh/<int:rule_set_id>/the-loai", methods=["POST"])
@@ -183,30 +179,11 @@ def rule_set_edit(rule_set_id):
 def genre_rule_create(rule_set_id):
     rule_set = _get_or_404(RoyaltyRuleSet, rule_set_id)
     form = _genre_form(rule_set, _all_genres())
-    if form.validate_on_submit():
-        try:
-            rule = svc.add_genre_rule(
-                current_user,
-                rule_set,
-                genre_id=form.genre_id.data,
-                min_centi=form.min_centi.data,
-                default_centi=form.default_centi.data,
-                max_centi=form.max_centi.data,
-                counted_per=form.counted_per.data,
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            apply_error(form, err)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm hệ số cho thể loại “%(genre)s”.", genre=rule.genre.name), "success")
-            if not is_htmx():
-                return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-            return _rule_set_card(rule_set)
-    if not is_htmx():
-        flash(_("Chưa thêm được: %(errors)s", errors=_errors(form)), "error")
-        return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-    return _rule_set_card(rule_set, status=422, genre_form=form)
+    rule = submit(form, svc.add_genre_rule, rule_set)
+    if rule:
+        message = _("Đã thêm hệ số cho thể loại “%(genre)s”.", genre=rule.genre.name)
+        return list_changed(message, _card_url(rule_set.id), lambda: _rule_set_card(rule_set))
+    return _not_added(rule_set, form, "genre_form")
 
 
 def _errors(form) -> str:
@@ -218,9 +195,8 @@ def _errors(form) -> str:
 @admin_only
 def genre_rule_row(rule_id):
     rule = _get_or_404(RoyaltyGenreRule, rule_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.genre_rule_edit", rule_id=rule.id))
-    return render("royalties/admin/_genre_rule_row.html", rule=rule)
+    edit_url = url_for("royalties.genre_rule_edit", rule_id=rule.id)
+    return inline_row(edit_url, "royalties/admin/_genre_rule_row.html", rule=rule)
 
 
 @bp.route("/quy-dinh/the-loai/<int:rule_id>/sua", methods=["GET", "POST"])
@@ -230,24 +206,21 @@ def genre_rule_edit(rule_id):
     form = GenreRuleForm(obj=rule if request.method == "GET" else None)
     if request.method == "GET":
         form.counted_per.data = rule.counted_per.value
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_genre_rule, rule):
-            if is_htmx():
-                return render("royalties/admin/_genre_rule_row.html", rule=rule)
-            flash(_("Đã lưu hệ số thể loại “%(genre)s”.", genre=rule.genre.name), "success")
-            return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule.rule_set_id}")
-        status = 422
     title = _(
         "Hệ số thể loại “%(genre)s” · %(rule_set)s",
         genre=rule.genre.name,
         rule_set=rule.rule_set.name,
     )
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_genre_rule_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_genre_rule, rule),
+        form,
+        row_template="royalties/admin/_genre_rule_row.html",
+        edit_template="royalties/admin/_genre_rule_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=_card_url(rule.rule_set_id),
+        saved_message=_("Đã lưu hệ số thể loại “%(genre)s”.", genre=rule.genre.name),
+        page_ctx=_edit_page(title, url_for("royalties.rule_sets")),
         rule=rule,
-        **_edit_page(form, title, url_for("royalties.rule_sets"), status),
     )
 
 
@@ -259,10 +232,8 @@ def genre_rule_delete(rule_id):
     rule_set, genre_name = rule.rule_set, rule.genre.name
     svc.remove_genre_rule(current_user, rule)
     db.session.commit()
-    flash(_("Đã bỏ thể loại “%(genre)s” khỏi quy định.", genre=genre_name), "success")
-    if not is_htmx():
-        return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-    return _rule_set_card(rule_set)
+    message = _("Đã bỏ thể loại “%(genre)s” khỏi quy định.", genre=genre_name)
+    return list_changed(message, _card_url(rule_set.id), lambda: _rule_set_card(rule_set))
 
 
 @bp.route("/quy-dinh/<int:rule_set_id>/dieu-chinh", methods=["POST"])
@@ -270,38 +241,19 @@ def genre_rule_delete(rule_id):
 def modifier_create(rule_set_id):
     rule_set = _get_or_404(RoyaltyRuleSet, rule_set_id)
     form = _modifier_form(rule_set)
-    if form.validate_on_submit():
-        try:
-            modifier = svc.add_modifier(
-                current_user,
-                rule_set,
-                code=form.code.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                value=form.value.data,
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            apply_error(form, err)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm điều chỉnh “%(name)s”.", name=modifier.name), "success")
-            if not is_htmx():
-                return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-            return _rule_set_card(rule_set)
-    if not is_htmx():
-        flash(_("Chưa thêm được: %(errors)s", errors=_errors(form)), "error")
-        return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-    return _rule_set_card(rule_set, status=422, modifier_form=form)
+    modifier = submit(form, svc.add_modifier, rule_set)
+    if modifier:
+        message = _("Đã thêm điều chỉnh “%(name)s”.", name=modifier.name)
+        return list_changed(message, _card_url(rule_set.id), lambda: _rule_set_card(rule_set))
+    return _not_added(rule_set, form, "modifier_form")
 
 
 @bp.route("/quy-dinh/dieu-chinh/<int:modifier_id>")
 @admin_only
 def modifier_row(modifier_id):
     modifier = _get_or_404(RoyaltyModifier, modifier_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.modifier_edit", modifier_id=modifier.id))
-    return render(
+    return inline_row(
+        url_for("royalties.modifier_edit", modifier_id=modifier.id),
         "royalties/admin/_modifier_row.html",
         modifier=modifier,
         format_modifier=svc.format_modifier,
@@ -315,26 +267,20 @@ def modifier_edit(modifier_id):
     form = ModifierForm(obj=modifier if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = modifier.kind.value
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_modifier, modifier):
-            if is_htmx():
-                return render(
-                    "royalties/admin/_modifier_row.html",
-                    modifier=modifier,
-                    format_modifier=svc.format_modifier,
-                )
-            flash(_("Đã lưu điều chỉnh “%(name)s”.", name=modifier.name), "success")
-            return redirect(url_for("royalties.rule_sets") + f"#rule-set-{modifier.rule_set_id}")
-        status = 422
     title = _(
         "Điều chỉnh “%(code)s” · %(rule_set)s", code=modifier.code, rule_set=modifier.rule_set.name
     )
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_modifier_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_modifier, modifier),
+        form,
+        row_template="royalties/admin/_modifier_row.html",
+        edit_template="royalties/admin/_modifier_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=_card_url(modifier.rule_set_id),
+        saved_message=_("Đã lưu điều chỉnh “%(name)s”.", name=modifier.name),
+        page_ctx=_edit_page(title, url_for("royalties.rule_sets")),
         modifier=modifier,
-        **_edit_page(form, title, url_for("royalties.rule_sets"), status),
+        format_modifier=svc.format_modifier,
     )
 
 
@@ -346,10 +292,8 @@ def modifier_delete(modifier_id):
     rule_set, name = modifier.rule_set, modifier.name
     svc.remove_modifier(current_user, modifier)
     db.session.commit()
-    flash(_("Đã xóa điều chỉnh “%(name)s”.", name=name), "success")
-    if not is_htmx():
-        return redirect(url_for("royalties.rule_sets") + f"#rule-set-{rule_set.id}")
-    return _rule_set_card(rule_set)
+    message = _("Đã xóa điều chỉnh “%(name)s”.", name=name)
+    return list_changed(message, _card_url(rule_set.id), lambda: _rule_set_card(rule_set))
 
 
 # --- simple dated lists: base salaries, tax rules, annual budgets ----------------------------
@@ -376,11 +320,9 @@ def base_salaries():
 @admin_only
 def base_salary_create():
     form = BaseSalaryForm()
-    if _submit(form, svc.create_base_salary):
-        flash(_("Đã thêm mức lương cơ sở."), "success")
-        if not is_htmx():
-            return redirect(url_for("royalties.base_salaries"))
-        return _salaries_page()
+    if submit(form, svc.create_base_salary):
+        message = _("Đã thêm mức lương cơ sở.")
+        return list_changed(message, url_for("royalties.base_salaries"), _salaries_page)
     return _salaries_page(form, 422)
 
 
@@ -388,9 +330,8 @@ def base_salary_create():
 @admin_only
 def base_salary_row(salary_id):
     salary = _get_or_404(BaseSalary, salary_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.base_salary_edit", salary_id=salary.id))
-    return render("royalties/admin/_base_salary_row.html", salary=salary)
+    edit_url = url_for("royalties.base_salary_edit", salary_id=salary.id)
+    return inline_row(edit_url, "royalties/admin/_base_salary_row.html", salary=salary)
 
 
 @bp.route("/luong-co-so/<int:salary_id>/sua", methods=["GET", "POST"])
@@ -398,19 +339,16 @@ def base_salary_row(salary_id):
 def base_salary_edit(salary_id):
     salary = _get_or_404(BaseSalary, salary_id)
     form = BaseSalaryForm(obj=salary if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_base_salary, salary):
-            if is_htmx():
-                return render("royalties/admin/_base_salary_row.html", salary=salary)
-            flash(_("Đã lưu mức lương cơ sở."), "success")
-            return redirect(url_for("royalties.base_salaries"))
-        status = 422
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_base_salary_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_base_salary, salary),
+        form,
+        row_template="royalties/admin/_base_salary_row.html",
+        edit_template="royalties/admin/_base_salary_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=url_for("royalties.base_salaries"),
+        saved_message=_("Đã lưu mức lương cơ sở."),
+        page_ctx=_edit_page(_("Sửa mức lương cơ sở"), url_for("royalties.base_salaries")),
         salary=salary,
-        **_edit_page(form, _("Sửa mức lương cơ sở"), url_for("royalties.base_salaries"), status),
     )
 
 
@@ -436,11 +374,8 @@ def tax_rules():
 @admin_only
 def tax_rule_create():
     form = TaxRuleForm()
-    if _submit(form, svc.create_tax_rule):
-        flash(_("Đã thêm quy định thuế."), "success")
-        if not is_htmx():
-            return redirect(url_for("royalties.tax_rules"))
-        return _tax_page()
+    if submit(form, svc.create_tax_rule):
+        return list_changed(_("Đã thêm quy định thuế."), url_for("royalties.tax_rules"), _tax_page)
     return _tax_page(form, 422)
 
 
@@ -448,10 +383,11 @@ def tax_rule_create():
 @admin_only
 def tax_rule_row(tax_rule_id):
     rule = _get_or_404(TaxRule, tax_rule_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.tax_rule_edit", tax_rule_id=rule.id))
-    return render(
-        "royalties/admin/_tax_rule_row.html", rule=rule, format_percent=svc.format_percent
+    return inline_row(
+        url_for("royalties.tax_rule_edit", tax_rule_id=rule.id),
+        "royalties/admin/_tax_rule_row.html",
+        rule=rule,
+        format_percent=svc.format_percent,
     )
 
 
@@ -460,23 +396,17 @@ def tax_rule_row(tax_rule_id):
 def tax_rule_edit(tax_rule_id):
     rule = _get_or_404(TaxRule, tax_rule_id)
     form = TaxRuleForm(obj=rule if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_tax_rule, rule):
-            if is_htmx():
-                return render(
-                    "royalties/admin/_tax_rule_row.html",
-                    rule=rule,
-                    format_percent=svc.format_percent,
-                )
-            flash(_("Đã lưu quy định thuế."), "success")
-            return redirect(url_for("royalties.tax_rules"))
-        status = 422
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_tax_rule_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_tax_rule, rule),
+        form,
+        row_template="royalties/admin/_tax_rule_row.html",
+        edit_template="royalties/admin/_tax_rule_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=url_for("royalties.tax_rules"),
+        saved_message=_("Đã lưu quy định thuế."),
+        page_ctx=_edit_page(_("Sửa quy định thuế TNCN"), url_for("royalties.tax_rules")),
         rule=rule,
-        **_edit_page(form, _("Sửa quy định thuế TNCN"), url_for("royalties.tax_rules"), status),
+        format_percent=svc.format_percent,
     )
 
 
@@ -501,11 +431,9 @@ def budgets():
 @money_keepers
 def annual_budget_create():
     form = BudgetForm()
-    if _submit(form, svc.create_budget):
-        flash(_("Đã thêm dự toán năm %(year)d.", year=form.year.data), "success")
-        if not is_htmx():
-            return redirect(url_for("royalties.budgets"))
-        return _budgets_page()
+    if submit(form, svc.create_budget):
+        message = _("Đã thêm dự toán năm %(year)d.", year=form.year.data)
+        return list_changed(message, url_for("royalties.budgets"), _budgets_page)
     return _budgets_page(form, 422)
 
 
@@ -513,9 +441,8 @@ def annual_budget_create():
 @money_keepers
 def annual_budget_row(budget_id):
     budget = _get_or_404(Budget, budget_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.annual_budget_edit", budget_id=budget.id))
-    return render("royalties/admin/_budget_row.html", budget=budget)
+    edit_url = url_for("royalties.annual_budget_edit", budget_id=budget.id)
+    return inline_row(edit_url, "royalties/admin/_budget_row.html", budget=budget)
 
 
 @bp.route("/du-toan/<int:budget_id>/sua", methods=["GET", "POST"])
@@ -523,19 +450,16 @@ def annual_budget_row(budget_id):
 def annual_budget_edit(budget_id):
     budget = _get_or_404(Budget, budget_id)
     form = BudgetForm(obj=budget if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_budget, budget):
-            if is_htmx():
-                return render("royalties/admin/_budget_row.html", budget=budget)
-            flash(_("Đã lưu dự toán năm %(year)d.", year=budget.year), "success")
-            return redirect(url_for("royalties.budgets"))
-        status = 422
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_budget_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_budget, budget),
+        form,
+        row_template="royalties/admin/_budget_row.html",
+        edit_template="royalties/admin/_budget_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=url_for("royalties.budgets"),
+        saved_message=_("Đã lưu dự toán năm %(year)d.", year=budget.year),
+        page_ctx=_edit_page(_("Sửa dự toán năm"), url_for("royalties.budgets")),
         budget=budget,
-        **_edit_page(form, _("Sửa dự toán năm"), url_for("royalties.budgets"), status),
     )
 
 
@@ -583,14 +507,14 @@ def expenses():
 @money_keepers
 def expense_create():
     form = ExpenseForm()
-    if _submit(form, svc.create_expense):
-        flash(
-            _("Đã ghi khoản chi “%(category)s”.", category=" ".join(form.category.data.split())),
-            "success",
+    if submit(form, svc.create_expense):
+        year = form.spent_on.data.year
+        message = _(
+            "Đã ghi khoản chi “%(category)s”.", category=" ".join(form.category.data.split())
         )
-        if not is_htmx():
-            return redirect(url_for("royalties.expenses", year=form.spent_on.data.year))
-        return _expenses_page(form.spent_on.data.year)
+        return list_changed(
+            message, url_for("royalties.expenses", year=year), lambda: _expenses_page(year)
+        )
     return _expenses_page(_year_arg(), form, 422)
 
 
@@ -598,9 +522,8 @@ def expense_create():
 @money_keepers
 def expense_row(expense_id):
     expense = _get_or_404(Expense, expense_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.expense_edit", expense_id=expense.id))
-    return render("royalties/admin/_expense_row.html", expense=expense)
+    edit_url = url_for("royalties.expense_edit", expense_id=expense.id)
+    return inline_row(edit_url, "royalties/admin/_expense_row.html", expense=expense)
 
 
 @bp.route("/chi-khac/<int:expense_id>/sua", methods=["GET", "POST"])
@@ -608,20 +531,19 @@ def expense_row(expense_id):
 def expense_edit(expense_id):
     expense = _get_or_404(Expense, expense_id)
     form = ExpenseForm(obj=expense if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_expense, expense):
-            if is_htmx():
-                return render("royalties/admin/_expense_row.html", expense=expense)
-            flash(_("Đã lưu khoản chi."), "success")
-            return redirect(url_for("royalties.expenses", year=expense.spent_on.year))
-        status = 422
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_expense_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_expense, expense),
+        form,
+        row_template="royalties/admin/_expense_row.html",
+        edit_template="royalties/admin/_expense_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=url_for("royalties.expenses", year=expense.spent_on.year),
+        saved_message=_("Đã lưu khoản chi."),
+        page_ctx=dict(
+            categories=svc.expense_categories(),
+            **_edit_page(_("Sửa khoản chi"), url_for("royalties.expenses")),
+        ),
         expense=expense,
-        categories=svc.expense_categories(),
-        **_edit_page(form, _("Sửa khoản chi"), url_for("royalties.expenses"), status),
     )
 
 
@@ -633,10 +555,8 @@ def expense_delete(expense_id):
     year = expense.spent_on.year
     svc.delete_expense(current_user, expense)
     db.session.commit()
-    flash(_("Đã xóa khoản chi."), "success")
-    if not is_htmx():
-        return redirect(url_for("royalties.expenses", year=year))
-    return _expenses_page(year)
+    url = url_for("royalties.expenses", year=year)
+    return list_changed(_("Đã xóa khoản chi."), url, lambda: _expenses_page(year))
 
 
 # --- payees ---------------------------------------------------------------------------------
@@ -682,11 +602,11 @@ def payees():
 @money_keepers
 def payee_create():
     form = PayeeForm(units=_all_units())
-    if _submit(form, svc.create_payee):
-        flash(_("Đã thêm người nhận “%(name)s”.", name=form.full_name.data.strip()), "success")
-        if not is_htmx():
-            return redirect(url_for("royalties.payees"))
-        return _payees_page("_payees_panel")
+    if submit(form, svc.create_payee):
+        message = _("Đã thêm người nhận “%(name)s”.", name=form.full_name.data.strip())
+        return list_changed(
+            message, url_for("royalties.payees"), lambda: _payees_page("_payees_panel")
+        )
     return _payees_page("_payees_panel", form, 422)
 
 
@@ -694,9 +614,12 @@ def payee_create():
 @money_keepers
 def payee_row(payee_id):
     payee = _get_or_404(Payee, payee_id)
-    if not is_htmx():
-        return redirect(url_for("royalties.payee_edit", payee_id=payee.id))
-    return render("royalties/admin/_payee_row.html", payee=payee, payee_name=svc.payee_name)
+    return inline_row(
+        url_for("royalties.payee_edit", payee_id=payee.id),
+        "royalties/admin/_payee_row.html",
+        payee=payee,
+        payee_name=svc.payee_name,
+    )
 
 
 @bp.route("/nguoi-nhan/<int:payee_id>/sua", methods=["GET", "POST"])
@@ -706,22 +629,17 @@ def payee_edit(payee_id):
     form = PayeeForm(obj=payee if request.method == "GET" else None, units=_all_units())
     if request.method == "GET":
         form.unit_id.data = str(payee.unit_id or "")
-    status = 200
-    if request.method == "POST":
-        if _submit(form, svc.update_payee, payee):
-            if is_htmx():
-                return render(
-                    "royalties/admin/_payee_row.html", payee=payee, payee_name=svc.payee_name
-                )
-            flash(_("Đã lưu người nhận “%(name)s”.", name=svc.payee_name(payee)), "success")
-            return redirect(url_for("royalties.payees"))
-        status = 422
     hidden = ("full_name",) if payee.user_id else ()
     title = _("Sửa người nhận: %(name)s", name=svc.payee_name(payee))
-    return render(
-        EDIT_PAGE,
-        "royalties/admin/_payee_row_edit.html",
+    return inline_edit(
+        submit(form, svc.update_payee, payee),
+        form,
+        row_template="royalties/admin/_payee_row.html",
+        edit_template="royalties/admin/_payee_row_edit.html",
+        full_template=EDIT_PAGE,
+        done_url=url_for("royalties.payees"),
+        saved_message=_("Đã lưu người nhận “%(name)s”.", name=svc.payee_name(payee)),
+        page_ctx=_edit_page(title, url_for("royalties.payees"), hidden),
         payee=payee,
         payee_name=svc.payee_name,
-        **_edit_page(form, title, url_for("royalties.payees"), status, hidden),
     )

@@ -76,6 +76,27 @@ def _deleted(values: dict) -> dict:
     return {k: [v, None] for k, v in values.items() if v not in (None, "")}
 
 
+def _insert(actor, obj, audited, label):
+    """Add a new row, flush it (for its id) and audit its creation.
+
+    ``audited(obj)``: the values the audit keeps; ``label(obj)``: how the audit names the row.
+    """
+    db.session.add(obj)
+    db.session.flush()
+    record(actor, "create", obj, _created(audited(obj)), label(obj))
+    return obj
+
+
+def _change(actor, obj, checked: dict, audited, label):
+    """Set the checked values on a row and audit what changed (``audited``, ``label``: as
+    for :func:`_insert`)."""
+    before = audited(obj)
+    for name, value in checked.items():
+        setattr(obj, name, value)
+    record(actor, "update", obj, diff(before, audited(obj)), label(obj))
+    return obj
+
+
 def _text(value, limit: int) -> str:
     return " ".join(str(value or "").split())[:limit]
 
@@ -385,29 +406,19 @@ def _check_salary(values: dict, salary_id: int | None = None) -> dict:
     )
 
 
+def _salary_values(salary: BaseSalary) -> dict:
+    return snapshot(salary, SALARY_FIELDS)
+
+
 def create_base_salary(actor, **values) -> BaseSalary:
     salary = BaseSalary(**_check_salary(values))
-    db.session.add(salary)
-    db.session.flush()
-    record(
-        actor, "create", salary, _created(snapshot(salary, SALARY_FIELDS)), _salary_label(salary)
-    )
-    return salary
+    return _insert(actor, salary, _salary_values, _salary_label)
 
 
 def update_base_salary(actor, salary: BaseSalary, **values) -> BaseSalary:
     """Ledger lines keep the salary they used; a change applies to what is accrued next."""
-    before = snapshot(salary, SALARY_FIELDS)
-    for name, value in _check_salary(values, salary.id).items():
-        setattr(salary, name, value)
-    record(
-        actor,
-        "update",
-        salary,
-        diff(before, snapshot(salary, SALARY_FIELDS)),
-        _salary_label(salary),
-    )
-    return salary
+    checked = _check_salary(values, salary.id)
+    return _change(actor, salary, checked, _salary_values, _salary_label)
 
 
 def _tax_label(rule: TaxRule) -> str:
@@ -439,26 +450,16 @@ def _check_tax(values: dict, rule_id: int | None = None) -> dict:
     )
 
 
+def _tax_values(rule: TaxRule) -> dict:
+    return _audited(rule, TAX_FIELDS, TAX_SHOWN)
+
+
 def create_tax_rule(actor, **values) -> TaxRule:
-    rule = TaxRule(**_check_tax(values))
-    db.session.add(rule)
-    db.session.flush()
-    record(actor, "create", rule, _created(_audited(rule, TAX_FIELDS, TAX_SHOWN)), _tax_label(rule))
-    return rule
+    return _insert(actor, TaxRule(**_check_tax(values)), _tax_values, _tax_label)
 
 
 def update_tax_rule(actor, rule: TaxRule, **values) -> TaxRule:
-    before = _audited(rule, TAX_FIELDS, TAX_SHOWN)
-    for name, value in _check_tax(values, rule.id).items():
-        setattr(rule, name, value)
-    record(
-        actor,
-        "update",
-        rule,
-        diff(before, _audited(rule, TAX_FIELDS, TAX_SHOWN)),
-        _tax_label(rule),
-    )
-    return rule
+    return _change(actor, rule, _check_tax(values, rule.id), _tax_values, _tax_label)
 
 
 # --- budgets and expenses -------------------------------------------------------------------
@@ -486,28 +487,17 @@ def _check_budget(values: dict, budget_id: int | None = None) -> dict:
     return dict(year=year, amount=amount, note=(values.get("note") or "").strip())
 
 
+def _budget_values(budget: Budget) -> dict:
+    return snapshot(budget, BUDGET_FIELDS)
+
+
 def create_budget(actor, **values) -> Budget:
-    budget = Budget(**_check_budget(values))
-    db.session.add(budget)
-    db.session.flush()
-    record(
-        actor, "create", budget, _created(snapshot(budget, BUDGET_FIELDS)), _budget_label(budget)
-    )
-    return budget
+    return _insert(actor, Budget(**_check_budget(values)), _budget_values, _budget_label)
 
 
 def update_budget(actor, budget: Budget, **values) -> Budget:
-    before = snapshot(budget, BUDGET_FIELDS)
-    for name, value in _check_budget(values, budget.id).items():
-        setattr(budget, name, value)
-    record(
-        actor,
-        "update",
-        budget,
-        diff(before, snapshot(budget, BUDGET_FIELDS)),
-        _budget_label(budget),
-    )
-    return budget
+    checked = _check_budget(values, budget.id)
+    return _change(actor, budget, checked, _budget_values, _budget_label)
 
 
 def _expense_label(expense: Expense) -> str:
@@ -527,33 +517,18 @@ def _check_expense(values: dict) -> dict:
     )
 
 
+def _expense_values(expense: Expense) -> dict:
+    return snapshot(expense, EXPENSE_FIELDS)
+
+
 def create_expense(actor, **values) -> Expense:
     expense = Expense(created_by_id=actor.id if actor else None, **_check_expense(values))
-    db.session.add(expense)
-    db.session.flush()
-    record(
-        actor,
-        "create",
-        expense,
-        _created(snapshot(expense, EXPENSE_FIELDS)),
-        _expense_label(expense),
-    )
-    return expense
+    return _insert(actor, expense, _expense_values, _expense_label)
 
 
 def update_expense(actor, expense: Expense, **values) -> Expense:
     """Expenses are not a ledger: a typo is fixed in place, and the audit keeps the old value."""
-    before = snapshot(expense, EXPENSE_FIELDS)
-    for name, value in _check_expense(values).items():
-        setattr(expense, name, value)
-    record(
-        actor,
-        "update",
-        expense,
-        diff(before, snapshot(expense, EXPENSE_FIELDS)),
-        _expense_label(expense),
-    )
-    return expense
+    return _change(actor, expense, _check_expense(values), _expense_values, _expense_label)
 
 
 def delete_expense(actor, expense: Expense) -> None:
@@ -561,7 +536,7 @@ def delete_expense(actor, expense: Expense) -> None:
         actor,
         "delete",
         expense,
-        _deleted(snapshot(expense, EXPENSE_FIELDS)),
+        _deleted(_expense_values(expense)),
         _expense_label(expense),
     )
     db.session.delete(expense)
@@ -649,16 +624,9 @@ def _check_payee(values: dict, payee: Payee | None = None) -> dict:
 def create_payee(actor, **values) -> Payee:
     """Someone without an account who writes or takes photos for the portal."""
     payee = Payee(user_id=None, **_check_payee(dict(values, active=True)))
-    db.session.add(payee)
-    db.session.flush()
-    record(actor, "create", payee, _created(_payee_values(payee)), payee.full_name)
-    return payee
+    return _insert(actor, payee, _payee_values, payee_name)
 
 
 def update_payee(actor, payee: Payee, **values) -> Payee:
     """A payee linked to an account keeps the link and the account's name."""
-    before = _payee_values(payee)
-    for name, value in _check_payee(values, payee).items():
-        setattr(payee, name, value)
-    record(actor, "update", payee, diff(before, _payee_values(payee)), payee_name(payee))
-    return payee
+    return _change(actor, payee, _check_payee(values, payee), _payee_values, payee_name)
