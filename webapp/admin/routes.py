@@ -28,13 +28,6 @@ from webapp.units.models import Unit, UnitGroup
 admin_only = roles(Role.ADMIN)
 
 
-def _get_or_404(model, object_id):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def _require_action_form():
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -80,7 +73,7 @@ def unit_create():
 @bp.route("/don-vi/<int:unit_id>")
 @admin_only
 def unit_row(unit_id):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     edit_url = url_for("admin.unit_edit", unit_id=unit.id)
     return inline_row(edit_url, "admin/_unit_row.html", unit=unit)
 
@@ -88,7 +81,7 @@ def unit_row(unit_id):
 @bp.route("/don-vi/<int:unit_id>/sua", methods=["GET", "POST"])
 @admin_only
 def unit_edit(unit_id):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     form = UnitForm(obj=unit if request.method == "GET" else None)
     if request.method == "GET":
         form.group.data = unit.group.value
@@ -107,7 +100,7 @@ def unit_edit(unit_id):
 @bp.route("/don-vi/<int:unit_id>/di-chuyen/<direction>", methods=["POST"])
 @admin_only
 def unit_move(unit_id, direction):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     _require_action_form()
     if direction not in ("len", "xuong"):
         abort(404)
@@ -121,7 +114,7 @@ def unit_move(unit_id, direction):
 @bp.route("/don-vi/<int:unit_id>/trang-thai", methods=["POST"])
 @admin_only
 def unit_toggle(unit_id):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     _require_action_form()
     units.set_unit_active(current_user, unit, not unit.active)
     db.session.commit()
@@ -212,7 +205,7 @@ def user_create():
 @bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def user_edit(user_id):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user if request.method == "GET" else None, units=_all_units())
     if request.method == "GET":
         form.unit_id.data = str(user.unit_id or "")
@@ -223,7 +216,7 @@ def user_edit(user_id):
             users.update_user(current_user, user, **_user_form_values(form))
         except ServiceError as err:
             db.session.rollback()
-            user = _get_or_404(User, user_id)
+            user = db.get_or_404(User, user_id)
             apply_error(form, err)
             status = 422
         else:
@@ -241,7 +234,7 @@ def user_edit(user_id):
 @bp.route("/nguoi-dung/<int:user_id>/dat-lai-mat-khau", methods=["POST"])
 @admin_only
 def user_reset_password(user_id):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     _require_action_form()
     password = users.reset_password(current_user, user)
     db.session.commit()
@@ -253,7 +246,7 @@ def user_reset_password(user_id):
 @bp.route("/nguoi-dung/<int:user_id>/trang-thai", methods=["POST"])
 @admin_only
 def user_toggle(user_id):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     _require_action_form()
     try:
         users.set_user_active(current_user, user, not user.active)
@@ -328,7 +321,7 @@ def term_create(kind):
 @admin_only
 def term_row(kind, term_id):
     model, _form = _kind(kind)
-    term = _get_or_404(model, term_id)
+    term = db.get_or_404(model, term_id)
     edit_url = url_for("admin.term_edit", kind=kind, term_id=term.id)
     return inline_row(edit_url, "admin/_term_row.html", kind=kind, model=model, term=term)
 
@@ -337,7 +330,7 @@ def term_row(kind, term_id):
 @admin_only
 def term_edit(kind, term_id):
     model, _form = _kind(kind)
-    term = _get_or_404(model, term_id)
+    term = db.get_or_404(model, term_id)
     form = TermForm(obj=term if request.method == "GET" else None)
     return inline_edit(
         submit(form, terms.update_term, term),
@@ -357,7 +350,7 @@ def term_edit(kind, term_id):
 @admin_only
 def term_toggle(kind, term_id):
     model, _form = _kind(kind)
-    term = _get_or_404(model, term_id)
+    term = db.get_or_404(model, term_id)
     _require_action_form()
     terms.set_term_active(current_user, term, not term.active)
     db.session.commit()
@@ -370,7 +363,7 @@ def term_toggle(kind, term_id):
 @admin_only
 def genre_signoff(term_id):
     """Switch the chief editor's sign-off step for a genre."""
-    genre = _get_or_404(Genre, term_id)
+    genre = db.get_or_404(Genre, term_id)
     _require_action_form()
     terms.set_genre_signoff(current_user, genre, not genre.requires_signoff)
     db.session.commit()

@@ -24,13 +24,6 @@ screen = roles(*services.SCREEN_ROLES)
 admin_only = roles(Role.ADMIN)
 
 
-def _get_or_404(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def _grouped(statuses):
     """[(group, [status, ...])], group I first: the appendix's layout."""
     out = []
@@ -71,7 +64,7 @@ def index():
 @screen
 def preview(unit_id):
     """The mail a unit would get today for a stage (``?loai=``), rendered, not sent."""
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     kind_value = request.args.get("loai", ReminderKind.BELOW_QUOTA.value)
     if kind_value not in ReminderKind._value2member_map_ or kind_value == "board_summary":
         abort(404)
@@ -98,7 +91,7 @@ def _unit_kinds():
 @screen
 def send_now(unit_id):
     """Queue a reminder to one unit at once; the job runner delivers it within a minute."""
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -115,7 +108,7 @@ def send_now(unit_id):
         sent = True
     if not is_htmx():
         return redirect(url_for("reminders.index"), 303)
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     # A refusal comes back as a 200 with its message: the row stays as it was, usable.
     response = render(
         "reminders/index.html",
@@ -172,7 +165,7 @@ def schedule():
 @bp.route("/lich/moc/<int:stage_id>", methods=["POST"])
 @admin_only
 def stage_update(stage_id):
-    stage = _get_or_404(ReminderStage, stage_id)
+    stage = db.get_or_404(ReminderStage, stage_id)
     form = _stage_form(stage)
     if form.validate_on_submit():
         try:
@@ -189,7 +182,7 @@ def stage_update(stage_id):
             )
         except ServiceError as err:
             db.session.rollback()
-            stage = _get_or_404(ReminderStage, stage_id)
+            stage = db.get_or_404(ReminderStage, stage_id)
             apply_error(form, err)
         else:
             db.session.commit()

@@ -111,21 +111,25 @@ def index():
     )
 
 
+def _refused_download(form, doc_form):
+    """A download asked with a bad period or document line: the index again, with the errors."""
+    return _page(
+        "reports/index.html",
+        "reports/_appendix.html",
+        form,
+        status=422,
+        appendix=None,
+        figures=None,
+        doc_form=doc_form,
+    )
+
+
 @bp.route("/phu-luc.xlsx")
 @report_roles
 def appendix_download():
-    form = _period_form()
-    doc_form = DocumentForm(request.args)
+    form, doc_form = _period_form(), DocumentForm(request.args)
     if not form.validate() or not doc_form.validate():
-        return _page(
-            "reports/index.html",
-            "reports/_appendix.html",
-            form,
-            status=422,
-            appendix=None,
-            figures=None,
-            doc_form=doc_form,
-        )
+        return _refused_download(form, doc_form)
     data = appendix_xlsx(_appendix_for(form), doc_form.number.data or "", doc_form.signed_on.data)
     return _download(data, XLSX, _file_name("phu-luc", form, "xlsx"))
 
@@ -133,18 +137,9 @@ def appendix_download():
 @bp.route("/bao-cao-dinh-ky.docx")
 @report_roles
 def periodic_download():
-    form = _period_form()
-    doc_form = DocumentForm(request.args)
+    form, doc_form = _period_form(), DocumentForm(request.args)
     if not form.validate() or not doc_form.validate():
-        return _page(
-            "reports/index.html",
-            "reports/_appendix.html",
-            form,
-            status=422,
-            appendix=None,
-            figures=None,
-            doc_form=doc_form,
-        )
+        return _refused_download(form, doc_form)
     # The paper always covers every unit and counts news and articles, as the seed does.
     appendix = build_appendix(form.start.data, form.end.data, form.bucket.data)
     figures = services.figures(form.start.data, form.end.data, appendix.unit_totals())

@@ -54,13 +54,6 @@ money_keepers = roles(Role.ACCOUNTANT, Role.ADMIN)
 EDIT_PAGE = "royalties/admin/edit.html"
 
 
-def _get_or_404(model, object_id):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def _require_action_form():
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -161,7 +154,7 @@ def rule_set_create():
 @bp.route("/quy-dinh/<int:rule_set_id>/sua", methods=["GET", "POST"])
 @admin_only
 def rule_set_edit(rule_set_id):
-    rule_set = _get_or_404(RoyaltyRuleSet, rule_set_id)
+    rule_set = db.get_or_404(RoyaltyRuleSet, rule_set_id)
     form = RuleSetForm(obj=rule_set if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
@@ -177,7 +170,7 @@ def rule_set_edit(rule_set_id):
 @bp.route("/quy-dinh/<int:rule_set_id>/the-loai", methods=["POST"])
 @admin_only
 def genre_rule_create(rule_set_id):
-    rule_set = _get_or_404(RoyaltyRuleSet, rule_set_id)
+    rule_set = db.get_or_404(RoyaltyRuleSet, rule_set_id)
     form = _genre_form(rule_set, _all_genres())
     rule = submit(form, svc.add_genre_rule, rule_set)
     if rule:
@@ -194,7 +187,7 @@ def _errors(form) -> str:
 @bp.route("/quy-dinh/the-loai/<int:rule_id>")
 @admin_only
 def genre_rule_row(rule_id):
-    rule = _get_or_404(RoyaltyGenreRule, rule_id)
+    rule = db.get_or_404(RoyaltyGenreRule, rule_id)
     edit_url = url_for("royalties.genre_rule_edit", rule_id=rule.id)
     return inline_row(edit_url, "royalties/admin/_genre_rule_row.html", rule=rule)
 
@@ -202,7 +195,7 @@ def genre_rule_row(rule_id):
 @bp.route("/quy-dinh/the-loai/<int:rule_id>/sua", methods=["GET", "POST"])
 @admin_only
 def genre_rule_edit(rule_id):
-    rule = _get_or_404(RoyaltyGenreRule, rule_id)
+    rule = db.get_or_404(RoyaltyGenreRule, rule_id)
     form = GenreRuleForm(obj=rule if request.method == "GET" else None)
     if request.method == "GET":
         form.counted_per.data = rule.counted_per.value
@@ -227,7 +220,7 @@ def genre_rule_edit(rule_id):
 @bp.route("/quy-dinh/the-loai/<int:rule_id>/xoa", methods=["POST"])
 @admin_only
 def genre_rule_delete(rule_id):
-    rule = _get_or_404(RoyaltyGenreRule, rule_id)
+    rule = db.get_or_404(RoyaltyGenreRule, rule_id)
     _require_action_form()
     rule_set, genre_name = rule.rule_set, rule.genre.name
     svc.remove_genre_rule(current_user, rule)
@@ -239,7 +232,7 @@ def genre_rule_delete(rule_id):
 @bp.route("/quy-dinh/<int:rule_set_id>/dieu-chinh", methods=["POST"])
 @admin_only
 def modifier_create(rule_set_id):
-    rule_set = _get_or_404(RoyaltyRuleSet, rule_set_id)
+    rule_set = db.get_or_404(RoyaltyRuleSet, rule_set_id)
     form = _modifier_form(rule_set)
     modifier = submit(form, svc.add_modifier, rule_set)
     if modifier:
@@ -251,7 +244,7 @@ def modifier_create(rule_set_id):
 @bp.route("/quy-dinh/dieu-chinh/<int:modifier_id>")
 @admin_only
 def modifier_row(modifier_id):
-    modifier = _get_or_404(RoyaltyModifier, modifier_id)
+    modifier = db.get_or_404(RoyaltyModifier, modifier_id)
     return inline_row(
         url_for("royalties.modifier_edit", modifier_id=modifier.id),
         "royalties/admin/_modifier_row.html",
@@ -263,7 +256,7 @@ def modifier_row(modifier_id):
 @bp.route("/quy-dinh/dieu-chinh/<int:modifier_id>/sua", methods=["GET", "POST"])
 @admin_only
 def modifier_edit(modifier_id):
-    modifier = _get_or_404(RoyaltyModifier, modifier_id)
+    modifier = db.get_or_404(RoyaltyModifier, modifier_id)
     form = ModifierForm(obj=modifier if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = modifier.kind.value
@@ -287,7 +280,7 @@ def modifier_edit(modifier_id):
 @bp.route("/quy-dinh/dieu-chinh/<int:modifier_id>/xoa", methods=["POST"])
 @admin_only
 def modifier_delete(modifier_id):
-    modifier = _get_or_404(RoyaltyModifier, modifier_id)
+    modifier = db.get_or_404(RoyaltyModifier, modifier_id)
     _require_action_form()
     rule_set, name = modifier.rule_set, modifier.name
     svc.remove_modifier(current_user, modifier)
@@ -329,7 +322,7 @@ def base_salary_create():
 @bp.route("/luong-co-so/<int:salary_id>")
 @admin_only
 def base_salary_row(salary_id):
-    salary = _get_or_404(BaseSalary, salary_id)
+    salary = db.get_or_404(BaseSalary, salary_id)
     edit_url = url_for("royalties.base_salary_edit", salary_id=salary.id)
     return inline_row(edit_url, "royalties/admin/_base_salary_row.html", salary=salary)
 
@@ -337,7 +330,7 @@ def base_salary_row(salary_id):
 @bp.route("/luong-co-so/<int:salary_id>/sua", methods=["GET", "POST"])
 @admin_only
 def base_salary_edit(salary_id):
-    salary = _get_or_404(BaseSalary, salary_id)
+    salary = db.get_or_404(BaseSalary, salary_id)
     form = BaseSalaryForm(obj=salary if request.method == "GET" else None)
     return inline_edit(
         submit(form, svc.update_base_salary, salary),
@@ -382,7 +375,7 @@ def tax_rule_create():
 @bp.route("/thue/<int:tax_rule_id>")
 @admin_only
 def tax_rule_row(tax_rule_id):
-    rule = _get_or_404(TaxRule, tax_rule_id)
+    rule = db.get_or_404(TaxRule, tax_rule_id)
     return inline_row(
         url_for("royalties.tax_rule_edit", tax_rule_id=rule.id),
         "royalties/admin/_tax_rule_row.html",
@@ -394,7 +387,7 @@ def tax_rule_row(tax_rule_id):
 @bp.route("/thue/<int:tax_rule_id>/sua", methods=["GET", "POST"])
 @admin_only
 def tax_rule_edit(tax_rule_id):
-    rule = _get_or_404(TaxRule, tax_rule_id)
+    rule = db.get_or_404(TaxRule, tax_rule_id)
     form = TaxRuleForm(obj=rule if request.method == "GET" else None)
     return inline_edit(
         submit(form, svc.update_tax_rule, rule),
@@ -440,7 +433,7 @@ def annual_budget_create():
 @bp.route("/du-toan/<int:budget_id>")
 @money_keepers
 def annual_budget_row(budget_id):
-    budget = _get_or_404(Budget, budget_id)
+    budget = db.get_or_404(Budget, budget_id)
     edit_url = url_for("royalties.annual_budget_edit", budget_id=budget.id)
     return inline_row(edit_url, "royalties/admin/_budget_row.html", budget=budget)
 
@@ -448,7 +441,7 @@ def annual_budget_row(budget_id):
 @bp.route("/du-toan/<int:budget_id>/sua", methods=["GET", "POST"])
 @money_keepers
 def annual_budget_edit(budget_id):
-    budget = _get_or_404(Budget, budget_id)
+    budget = db.get_or_404(Budget, budget_id)
     form = BudgetForm(obj=budget if request.method == "GET" else None)
     return inline_edit(
         submit(form, svc.update_budget, budget),
@@ -521,7 +514,7 @@ def expense_create():
 @bp.route("/chi-khac/<int:expense_id>")
 @money_keepers
 def expense_row(expense_id):
-    expense = _get_or_404(Expense, expense_id)
+    expense = db.get_or_404(Expense, expense_id)
     edit_url = url_for("royalties.expense_edit", expense_id=expense.id)
     return inline_row(edit_url, "royalties/admin/_expense_row.html", expense=expense)
 
@@ -529,7 +522,7 @@ def expense_row(expense_id):
 @bp.route("/chi-khac/<int:expense_id>/sua", methods=["GET", "POST"])
 @money_keepers
 def expense_edit(expense_id):
-    expense = _get_or_404(Expense, expense_id)
+    expense = db.get_or_404(Expense, expense_id)
     form = ExpenseForm(obj=expense if request.method == "GET" else None)
     return inline_edit(
         submit(form, svc.update_expense, expense),
@@ -550,7 +543,7 @@ def expense_edit(expense_id):
 @bp.route("/chi-khac/<int:expense_id>/xoa", methods=["POST"])
 @money_keepers
 def expense_delete(expense_id):
-    expense = _get_or_404(Expense, expense_id)
+    expense = db.get_or_404(Expense, expense_id)
     _require_action_form()
     year = expense.spent_on.year
     svc.delete_expense(current_user, expense)
@@ -613,7 +606,7 @@ def payee_create():
 @bp.route("/nguoi-nhan/<int:payee_id>")
 @money_keepers
 def payee_row(payee_id):
-    payee = _get_or_404(Payee, payee_id)
+    payee = db.get_or_404(Payee, payee_id)
     return inline_row(
         url_for("royalties.payee_edit", payee_id=payee.id),
         "royalties/admin/_payee_row.html",
@@ -625,7 +618,7 @@ def payee_row(payee_id):
 @bp.route("/nguoi-nhan/<int:payee_id>/sua", methods=["GET", "POST"])
 @money_keepers
 def payee_edit(payee_id):
-    payee = _get_or_404(Payee, payee_id)
+    payee = db.get_or_404(Payee, payee_id)
     form = PayeeForm(obj=payee if request.method == "GET" else None, units=_all_units())
     if request.method == "GET":
         form.unit_id.data = str(payee.unit_id or "")
