@@ -33,7 +33,7 @@ migrate: install
 
 # The demo district is loaded the first time only.
 seed: migrate
-	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; \
+	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo --newsroom && touch instance/.demo-loaded; \
 	else echo "Dữ liệu mẫu đã nạp trước đó (xóa instance/.demo-loaded để nạp lại)."; fi
 
 # The web server and, beside it, the job runner (scheduled publishing, digests, mail).
