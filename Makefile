@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `make run` is the demo: the sign-in page lists the demo accounts (DEMO_MODE=0 to hide them).
+DEMO_MODE ?= 1
 
 .PHONY: run install install-test translations migrate seed test test-sqlite test-postgres lint clean
 
@@ -24,9 +26,12 @@ install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
 
-# Compiled catalogues are built, not committed.
-translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --statistics -d translations
+# Compiled catalogues are built, not committed; again only when the catalogue changed.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d translations -l $*
 
 migrate: install
 	$(FLASK) db upgrade
@@ -38,6 +43,7 @@ seed: migrate
 
 # The web server and, beside it, the job runner (scheduled publishing, digests, mail).
 # Ctrl-C stops both.
+run: export DEMO_MODE := $(DEMO_MODE)
 run: seed
 	@echo "Tòa soạn: http://$(HOST):$(PORT)  (Ctrl-C để dừng)"
 	@trap 'kill 0' INT TERM EXIT; \
