@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `make run` is the demo: the sign-in page lists the demo accounts (DEMO_MODE=0 to hide them).
+DEMO_MODE ?= 1
 
 .PHONY: run install install-test translations migrate seed test test-sqlite test-postgres lint clean
 
@@ -24,20 +26,24 @@ install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
 
-# Compiled catalogues are built, not committed.
-translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --statistics -d translations
+# Compiled catalogues are built, not committed; again only when the catalogue changed.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d translations -l $*
 
 migrate: install
 	$(FLASK) db upgrade
 
 # The demo district is loaded the first time only.
 seed: migrate
-	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; \
+	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo --newsroom && touch instance/.demo-loaded; \
 	else echo "Dữ liệu mẫu đã nạp trước đó (xóa instance/.demo-loaded để nạp lại)."; fi
 
 # The web server and, beside it, the job runner (scheduled publishing, digests, mail).
 # Ctrl-C stops both.
+run: export DEMO_MODE := $(DEMO_MODE)
 run: seed
 	@echo "Tòa soạn: http://$(HOST):$(PORT)  (Ctrl-C để dừng)"
 	@trap 'kill 0' INT TERM EXIT; \

@@ -74,6 +74,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
+    # A demo installation: the sign-in page lists the demo accounts and a banner says so.
+    # `make run` turns it on; production leaves it off.
+    DEMO_MODE = _bool("DEMO_MODE")
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25
@@ -91,6 +94,7 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL") or "sqlite://", INSTANCE_DIR
     )
     SECRET_KEY = "test-only-key-not-used-anywhere-else"
+    DEMO_MODE = False
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 1  # tests that send mail start their own SMTP server and set the port

@@ -73,6 +73,7 @@ def _import_models() -> None:
     from webapp.reminders import models as _reminders  # noqa: F401
     from webapp.reports import models as _reports  # noqa: F401
     from webapp.royalties import models as _royalties  # noqa: F401
+    from webapp.settings import models as _settings  # noqa: F401
     from webapp.taxonomy import models as _taxonomy  # noqa: F401
     from webapp.units import models as _units  # noqa: F401
 
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.reports import bp as reports_bp
     from webapp.review import bp as review_bp
     from webapp.royalties import bp as royalties_bp
+    from webapp.settings import bp as settings_bp
 
     # These packages keep their views out of __init__, so that importing their services
     # or pure modules pulls in no view; the views are attached here.
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         "reports",
         "review",
         "royalties",
+        "settings",
     ):
         import_module(f"webapp.{package}.routes")
 
@@ -112,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp, url_prefix="/nhac-nho")
     app.register_blueprint(reports_bp, url_prefix="/bao-cao")
     app.register_blueprint(royalties_bp, url_prefix="/nhuan-but")
+    app.register_blueprint(settings_bp)
 
 
 def _register_template_context(app: Flask) -> None:

@@ -143,12 +143,31 @@ def _seed_budget(demo) -> None:
 
 
 @click.command("seed-demo")
+@click.option(
+    "--newsroom",
+    is_flag=True,
+    help="Thêm tòa soạn đang hoạt động: 6 tháng đầu năm 2021 theo báo cáo và một tháng "
+    "làm việc quanh hôm nay.",
+)
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command(newsroom):
     """Load the demo district (25 units, sections, topics, genres, one account per role)."""
     from webapp.demo_data import DEMO_PASSWORD
 
     accounts = seed_demo()
+    if newsroom:
+        from webapp import demo_newsroom
+
+        try:
+            added = demo_newsroom.load()
+        except demo_newsroom.DemoError as err:
+            db.session.rollback()
+            raise click.ClickException(str(err)) from None
+        db.session.commit()
+        click.echo(
+            f"Tòa soạn mẫu: thêm {added['half_year']} tin, bài 6 tháng đầu năm 2021 "
+            f"và {added['live']} tin, bài của tháng này."
+        )
     click.echo(f"Dữ liệu mẫu đã sẵn sàng. Tài khoản (mật khẩu chung: {DEMO_PASSWORD}):")
     for username, full_name, roles in accounts:
         click.echo(f"  {username:<12} {full_name:<24} {', '.join(roles)}")

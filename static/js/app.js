@@ -23,3 +23,15 @@
     show(document.body.dataset.networkMessage);
   });
 })();
+
+// Demo mode: a demo account's button fills the sign-in form.
+document.addEventListener("click", function (evt) {
+  var button = evt.target.closest && evt.target.closest("button.demo-fill");
+  if (!button) return;
+  var user = document.getElementById("username");
+  var password = document.getElementById("password");
+  if (!user || !password) return;
+  user.value = button.dataset.username;
+  password.value = button.dataset.password;
+  password.focus();
+});

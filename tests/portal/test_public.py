@@ -336,7 +336,7 @@ def test_feed_is_valid_atom_with_absolute_links(app, client, world):
     assert feed.version == "atom10"
     assert [e.title for e in feed.entries] == ["Tin <mới> & nóng", "Tin cũ"]
     entry = feed.entries[0]
-    base = app.config["BASE_URL"].rstrip("/")
+    base = "http://localhost"  # the host the reader asked for, as the test client does
     assert entry.link == f"{base}/tin/{newest.id}-{newest.slug}"
     assert entry.id == f"{base}/tin/{newest.id}"
     assert [a.name for a in entry.authors] == ["Phạm Dũng", "Hoàng Yến"]
@@ -344,6 +344,15 @@ def test_feed_is_valid_atom_with_absolute_links(app, client, world):
     assert entry.content[0].value == "<p>Nội dung <em>đầy đủ</em>.</p>"
     assert entry.published_parsed[:3] == (2026, 11, 25)
     assert entry.updated
+
+
+def test_feed_links_point_to_the_host_and_port_the_reader_used(client, world, app):
+    piece = make_piece(world, "Tin trên cổng 8080", published_at=datetime(2026, 11, 25))
+    feed = feedparser.parse(client.get("/feed.atom", base_url="http://127.0.0.1:8080/").data)
+    assert feed.entries[0].link == f"http://127.0.0.1:8080/tin/{piece.id}-{piece.slug}"
+    assert app.config["BASE_URL"] not in feed.feed.id
+    html = client.get(f"/tin/{piece.id}-{piece.slug}", base_url="https://tin.dakdoa.example/")
+    assert 'rel="canonical" href="https://tin.dakdoa.example/tin/' in html.get_data(as_text=True)
 
 
 def test_feed_keeps_the_thirty_latest(client, world):

@@ -21,6 +21,7 @@ ENTITY_LABELS = {
     "royalty_flags": _l("Việc cần xử lý (nhuận bút)"),
     "reminder_stages": _l("Mốc nhắc nhở"),
     "reminder_settings": _l("Cài đặt nhắc nhở"),
+    "settings": _l("Cài đặt"),
 }
 
 ACTION_LABELS = {
@@ -45,6 +46,10 @@ FIELD_LABELS = {
     "active": _l("Hoạt động"),
     "display_order": _l("Thứ tự"),
     "username": _l("Tên đăng nhập"),
+    "district_name": _l("Cơ quan chủ quản"),
+    "board_name": _l("Tên Ban biên tập"),
+    "place_name": _l("Địa danh"),
+    "logo": _l("Logo"),
     "full_name": _l("Họ và tên"),
     "email": _l("E-mail"),
     "unit_id": _l("Đơn vị"),

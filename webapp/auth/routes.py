@@ -8,6 +8,7 @@ from config import Config
 from webapp.access import public, signed_in
 from webapp.auth import bp, services
 from webapp.auth.forms import ChangePasswordForm, LoginForm
+from webapp.demo_data import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import render
@@ -40,7 +41,13 @@ def login():
         status = 422
     elif form.is_submitted():
         status = 422
-    return render("auth/login.html", form=form, status=status)
+    return render(
+        "auth/login.html",
+        form=form,
+        status=status,
+        demo_accounts=services.demo_accounts(),
+        demo_password=DEMO_PASSWORD,
+    )
 
 
 @bp.route("/dang-xuat", methods=["POST"])

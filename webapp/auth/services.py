@@ -3,12 +3,14 @@
 import re
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.services import diff, record, snapshot
 from webapp.auth.models import User, UserRole
+from webapp.demo_data import ACCOUNTS
 from webapp.extensions import db
 from webapp.roles import Role
 from webapp.services import ServiceError
@@ -38,6 +40,20 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def demo_accounts() -> list[User]:
+    """In demo mode, the demo district's accounts for the sign-in page; otherwise none."""
+    if not current_app.config.get("DEMO_MODE"):
+        return []
+    names = [username for username, *_ in ACCOUNTS]
+    found = {
+        u.username: u
+        for u in db.session.scalars(
+            select(User).where(User.username.in_(names), User.active.is_(True))
+        )
+    }
+    return [found[n] for n in names if n in found]
 
 
 def change_password(user: User, current: str, new: str) -> bool:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from webapp.access import signed_in
 from webapp.auth.models import User
 from webapp.dashboard import bp
+from webapp.dashboard.checklist import first_run as checklist_items
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.pieces.models import Piece, PieceState
@@ -24,6 +25,7 @@ def _count_by_state(*where) -> dict[PieceState, int]:
 @signed_in
 def home():
     counts = {}
+    checklist = None
     if current_user.has_role(Role.CONTRIBUTOR) and current_user.unit_id:
         counts["unit"] = _count_by_state(Piece.unit_id == current_user.unit_id)
     if current_user.has_role(Role.EDITOR, Role.CHIEF_EDITOR):
@@ -50,4 +52,7 @@ def home():
         counts["users"] = db.session.scalar(
             select(func.count(User.id)).where(User.active.is_(True))
         )
-    return render("dashboard/home.html", counts=counts, S=PieceState)
+        checklist = checklist_items()
+        if all(item.done for item in checklist):
+            checklist = None  # done with: the home page is the desk again
+    return render("dashboard/home.html", counts=counts, S=PieceState, checklist=checklist)

@@ -11,6 +11,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    has_request_context,
     make_response,
     redirect,
     render_template,
@@ -40,7 +41,12 @@ def article_url(piece: Piece) -> str:
 
 
 def absolute(path: str) -> str:
-    """An absolute URL on the public site, for the feed and canonical links."""
+    """An absolute URL on the public site, for the feed and canonical links: on the host and
+    port the reader asked for (behind the proxy, as the proxy says), so that
+    `make run PORT=8080` and a second domain name give links that work. BASE_URL is for
+    mail sent by the job runner, which has no request to go by."""
+    if has_request_context():
+        return request.host_url.rstrip("/") + path
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from webapp.reports import services, wording
 from webapp.reports.services import Column
+from webapp.settings import services as settings
 from webapp.units.models import Unit, UnitGroup
 
 # The sheet is the district's official appendix: its wording is Vietnamese, as on paper.
@@ -107,8 +107,7 @@ def _font(bold=False, italic=False, size=12):
 
 def title_lines(appendix: Appendix, number: str = "", signed_on: date | None = None) -> list[str]:
     """The appendix's title lines, as the seed writes them."""
-    config = current_app.config
-    district = config.get("DISTRICT_NAME", "UBND HUYỆN ĐAK ĐOA")
+    district = settings.letterhead().district
     period = wording.period_phrase(appendix.start, appendix.end)
     number = number.strip() or "      "
     when = (

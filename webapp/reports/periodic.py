@@ -32,6 +32,7 @@ from webapp.reports import wording
 from webapp.reports.appendix import SHEET_BUCKET_HEADINGS, SHEET_GROUP_HEADINGS, Appendix
 from webapp.reports.appendix import title_lines as appendix_title_lines
 from webapp.reports.services import Figures
+from webapp.settings import services as settings
 from webapp.timeutil import local_today
 from webapp.units.models import UnitGroup
 
@@ -67,10 +68,11 @@ class Letterhead:
     def from_config(cls, signer_name: str = "") -> Letterhead:
         get = current_app.config.get
         default = cls()
+        head = settings.letterhead()
         return cls(
-            district=get("DISTRICT_NAME", default.district),
-            board=get("BOARD_NAME", default.board),
-            place=get("PLACE_NAME", default.place),
+            district=head.district,
+            board=head.board,
+            place=head.place,
             kind=get("DISTRICT_KIND", default.kind),
             basis=get("REPORT_BASIS", default.basis),
             signer_authority=get("REPORT_SIGNER_AUTHORITY", default.signer_authority),

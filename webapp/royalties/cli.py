@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
@@ -65,8 +64,6 @@ def export_command(period: str, out: Path):
         data = export.build_xlsx(
             batch,
             services.month(period, create=False),
-            current_app.config.get("BOARD_NAME", export.DEFAULT_BOARD_NAME),
-            current_app.config.get("DISTRICT_NAME", export.DEFAULT_DISTRICT_NAME),
         )
     try:
         out.write_bytes(data)

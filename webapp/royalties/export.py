@@ -10,7 +10,6 @@ import io
 import textwrap
 from decimal import Decimal
 
-from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from num2words import num2words
@@ -25,9 +24,7 @@ from webapp.royalties import calc
 from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth
 from webapp.royalties.rules import format_coefficient
 from webapp.royalties.services import Batch
-
-DEFAULT_BOARD_NAME = "BAN BIÊN TẬP TRANG THÔNG TIN ĐIỆN TỬ"
-DEFAULT_DISTRICT_NAME = "UBND HUYỆN"
+from webapp.settings import services as settings
 
 FONT_NAME = "Times New Roman"
 MONEY_FORMAT = "#,##0"
@@ -112,10 +109,6 @@ def payment_note(month: RoyaltyMonth | None) -> str:
     return _("(Chưa chi trả)")
 
 
-def _config(key: str, default: str) -> str:
-    return current_app.config.get(key, default) if has_app_context() else default
-
-
 # --- XLSX --------------------------------------------------------------------------------------
 
 
@@ -165,7 +158,7 @@ def _lines_needed(text: str, width: int) -> int:
 def build_xlsx(
     batch: Batch,
     month: RoyaltyMonth | None,
-    unit_name_of_board: str,
+    unit_name_of_board: str | None = None,
     district_name: str | None = None,
 ) -> bytes:
     """The month's payment sheet as an XLSX file, laid out as an administrative list."""
@@ -174,8 +167,9 @@ def build_xlsx(
 
 
 def _build_xlsx(batch, month, board_name, district_name) -> bytes:
-    district_name = district_name or _config("DISTRICT_NAME", DEFAULT_DISTRICT_NAME)
-    board_name = board_name or _config("BOARD_NAME", DEFAULT_BOARD_NAME)
+    head = settings.letterhead()
+    district_name = district_name or head.district
+    board_name = board_name or head.board
     wb = Workbook()
     ws = wb.active
     ws.title = _("Bảng kê %(period)s", period=batch.period)

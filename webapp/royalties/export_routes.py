@@ -3,7 +3,7 @@
 import re
 from io import BytesIO
 
-from flask import abort, current_app, send_file
+from flask import abort, send_file
 
 from webapp.access import roles
 from webapp.roles import Role
@@ -33,8 +33,6 @@ def export_xlsx(period: str):
     data = export.build_xlsx(
         batch,
         services.month(period, create=False),
-        current_app.config.get("BOARD_NAME", export.DEFAULT_BOARD_NAME),
-        current_app.config.get("DISTRICT_NAME", export.DEFAULT_DISTRICT_NAME),
     )
     return _download(data, export.XLSX_MIMETYPE, export.filename(batch, "xlsx"))
 
