@@ -74,6 +74,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
+    # The second factor: off by default, so that a new installation signs in with a password.
+    # When on, admins, accountants and chief editors must set up an authenticator app.
+    TWO_FACTOR_REQUIRED = _bool("TWO_FACTOR_REQUIRED")
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Tòa soạn")
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25
