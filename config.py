@@ -77,6 +77,10 @@ class Config:
     # A demo installation: the sign-in page lists the demo accounts and a banner says so.
     # `make run` turns it on; production leaves it off.
     DEMO_MODE = _bool("DEMO_MODE")
+    # The second factor: off by default, so that a new installation signs in with a password.
+    # When on, admins, accountants and chief editors must set up an authenticator app.
+    TWO_FACTOR_REQUIRED = _bool("TWO_FACTOR_REQUIRED")
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Tòa soạn")
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25

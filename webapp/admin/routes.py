@@ -11,6 +11,7 @@ from webapp.admin.forms import GenreForm, TermForm, UnitForm, UserForm
 from webapp.audit.labels import ENTITY_LABELS
 from webapp.audit.models import AuditEntry
 from webapp.auth import services as users
+from webapp.auth import two_factor
 from webapp.auth.models import User, UserRole
 from webapp.extensions import db
 from webapp.forms import ActionForm
@@ -241,6 +242,26 @@ def user_reset_password(user_id):
     return render(
         "admin/user_password.html", "admin/_user_password.html", user=user, password=password
     )
+
+
+@bp.route("/nguoi-dung/<int:user_id>/xac-thuc-hai-buoc", methods=["POST"])
+@admin_only
+def user_reset_two_factor(user_id):
+    """A lost phone: the admin clears the user's second factor, audited."""
+    user = db.get_or_404(User, user_id)
+    _require_action_form()
+    try:
+        two_factor.admin_reset(current_user, user)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(str(err.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Đã xóa xác thực hai bước của “%(name)s”.", name=user.username),
+            "success",
+        )
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 @bp.route("/nguoi-dung/<int:user_id>/trang-thai", methods=["POST"])

@@ -34,6 +34,11 @@ ACTION_LABELS = {
     "delete": _l("Xóa"),
     "sign": _l("Ký bảng kê"),
     "pay": _l("Chi trả"),
+    "two_factor_enable": _l("Bật xác thực hai bước"),
+    "two_factor_disable": _l("Tắt xác thực hai bước"),
+    "two_factor_reset": _l("Quản trị xóa xác thực hai bước"),
+    "two_factor_recovery_used": _l("Dùng mã dự phòng"),
+    "two_factor_recovery_codes": _l("Tạo lại mã dự phòng"),
 }
 
 FIELD_LABELS = {

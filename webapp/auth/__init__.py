@@ -13,4 +13,4 @@ def load_user(user_id: str):
     return user if user is not None and user.active else None
 
 
-from webapp.auth import routes  # noqa: E402,F401
+from webapp.auth import routes, two_factor_routes  # noqa: E402,F401

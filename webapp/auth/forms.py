@@ -25,3 +25,16 @@ class ChangePasswordForm(Form):
     confirm = PasswordField(
         _l("Nhập lại mật khẩu mới"), validators=[DataRequired(), EqualTo("new_password")]
     )
+
+
+class TwoFactorCodeForm(Form):
+    code = StringField(
+        _l("Mã xác thực"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng."),
+    )
+
+
+class TwoFactorDisableForm(Form):
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired()])
+    code = StringField(_l("Mã xác thực"), validators=[DataRequired(), Length(max=20)])

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from config import Config
 from webapp.access import public, signed_in
-from webapp.auth import bp, services
+from webapp.auth import bp, services, two_factor_routes
 from webapp.auth.forms import ChangePasswordForm, LoginForm
 from webapp.demo_data import DEMO_PASSWORD
 from webapp.extensions import db
@@ -31,6 +31,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
+        if user is not None and user.has_two_factor:
+            db.session.commit()
+            return two_factor_routes.begin_second_step(
+                user, form.remember.data, _safe_next(request.args.get("next"))
+            )
         if user is not None:
             login_user(user, remember=form.remember.data)
             db.session.commit()
