@@ -135,7 +135,9 @@ def _register_template_context(app: Flask) -> None:
         in_request = has_request_context()  # mail is rendered by jobs too
         return {
             "Role": Role,
-            "action_form": ActionForm() if in_request else None,
+            # Its CSRF field only: reading no form data, so that the 413 page of an
+            # oversized upload can be rendered (reading the body would raise again).
+            "action_form": ActionForm(formdata=None) if in_request else None,
             "current_endpoint": request.endpoint if in_request else None,
             "audit_labels": audit_labels,
             "languages": Config.LANGUAGES,

@@ -105,6 +105,8 @@ def new_piece():
     if current_user.unit_id is None:
         flash(_("Tài khoản của bạn chưa thuộc đơn vị nào, chưa thể viết tin, bài."), "error")
         return redirect(url_for("dashboard.home"))
+    if (done := _replayed()) is not None:
+        return done
     form = _form()
     if request.method == "GET":
         form.genre_id.data = next((v for v, label in form.genre_id.choices), None)
@@ -123,6 +125,8 @@ def new_piece():
 @WRITERS
 def edit_piece(piece_id):
     piece = load_piece(piece_id)
+    if (done := _replayed()) is not None:
+        return done
     if not workflow.can_edit(current_user, piece):
         flash(
             _(
@@ -144,6 +148,16 @@ def edit_piece(piece_id):
             return_reason=_return_reason(piece),
         )
     return _save(piece, form)
+
+
+def _replayed():
+    """The answer again when this very piece form has acted (the autosave carries no promise:
+    it may save the same form many times)."""
+    if request.method != "POST" or request.form.get("autosave") == "1":
+        return None
+    if (done := idempotency.replay()) is None:
+        return None
+    return hx_redirect(done["redirect"])
 
 
 def _return_reason(piece):
@@ -169,8 +183,6 @@ def _save(piece, form):
     autosave = request.form.get("autosave") == "1"
     submit = request.form.get("submit_piece") == "1"
     authors = authors_from_request(request.form)
-    if not autosave and (done := idempotency.replay()) is not None:
-        return hx_redirect(done["redirect"])
     refusals = []
     kept = False  # something was stored
     if form.validate_on_submit():
