@@ -8,6 +8,7 @@ twice (the same rendered form: double click, back-and-resend) acts once and answ
 import html as htmllib
 import io
 import re
+from datetime import datetime
 from io import BytesIO
 
 import pytest
@@ -290,6 +291,23 @@ def test_a_refused_submit_of_a_saved_draft_keeps_the_save(writer):
     db.session.expire_all()
     assert piece.title == data["title"] and piece.state is PieceState.DRAFT
     assert _version(r.get_data(as_text=True)) == str(piece.version)
+
+
+def test_old_tokens_are_forgotten_when_a_new_one_is_stored(writer):
+    client = writer["client"]
+    old = idempotency.FormToken(
+        token=idempotency.new_token(),
+        user_id=writer["me"].id,
+        created_at=datetime(2020, 1, 1),
+    )
+    recent = idempotency.FormToken(token=idempotency.new_token(), user_id=writer["me"].id)
+    db.session.add_all([old, recent])
+    db.session.commit()
+    old, recent = old.token, recent.token
+    data = {**_piece_form(writer["genre"]), "save": "1", "form_token": idempotency.new_token()}
+    assert post(client, "/tin-bai/moi", data).status_code == 303
+    tokens = db.session.scalars(select(idempotency.FormToken.token)).all()
+    assert old not in tokens and recent in tokens and data["form_token"] in tokens
 
 
 def test_a_resend_racing_the_first_is_stopped_by_the_unique_token(writer, monkeypatch):

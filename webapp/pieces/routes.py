@@ -391,7 +391,7 @@ def act(piece_id, action):
     else:
         result = url_for("dashboard.home")
     if (done := idempotency.finish(redirect=result)) is not None:
-        return _acted(load_piece(piece_id), done["redirect"])
+        return _acted(db.get_or_404(Piece, piece_id), done["redirect"])
     flash(_("Đã thực hiện: %(action)s.", action=action.label), "success")
     return _acted(piece, result)
 
