@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config
-from webapp import access, errors, formatting
+from webapp import access, errors, formatting, idempotency
 from webapp.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.before_request(access.enforce_access)
     errors.register(app)
     formatting.register(app)
+    idempotency.register(app)
     _register_template_context(app)
     _register_cli(app)
     return app
@@ -63,7 +64,8 @@ def select_locale() -> str:
 
 
 def _import_models() -> None:
-    # Every model is imported here, so that metadata (and migrations) know them all.
+    # Every model is imported here, so that metadata (and migrations) know them all
+    # (webapp.idempotency's FormToken comes with the module, imported above).
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.auth import models as _auth  # noqa: F401
     from webapp.mail import models as _mail  # noqa: F401
@@ -137,7 +139,9 @@ def _register_template_context(app: Flask) -> None:
         in_request = has_request_context()  # mail is rendered by jobs too
         return {
             "Role": Role,
-            "action_form": ActionForm() if in_request else None,
+            # Its CSRF field only: reading no form data, so that the 413 page of an
+            # oversized upload can be rendered (reading the body would raise again).
+            "action_form": ActionForm(formdata=None) if in_request else None,
             "current_endpoint": request.endpoint if in_request else None,
             "audit_labels": audit_labels,
             "languages": Config.LANGUAGES,

@@ -8,6 +8,13 @@
   var status = document.getElementById("autosave-status");
   var token = form.querySelector("input[name=csrf_token]").value;
 
+  // A refused first send keeps the piece as a draft and answers with its form: the
+  // address becomes the draft's, so a reload or a bookmark opens the draft.
+  var target = new URL(form.action, window.location.href);
+  if (target.pathname !== window.location.pathname && window.history && window.history.replaceState) {
+    window.history.replaceState({}, "", target.pathname);
+  }
+
   function markDirty() { dirty = true; }
   form.addEventListener("input", markDirty);
   form.addEventListener("change", markDirty);

@@ -117,7 +117,10 @@ def test_shares_must_sum_to_100_before_submitting(client):
     r = post(client, "/tin-bai/moi", data)
     assert r.status_code == 422
     assert "Tổng tỉ lệ của các tác giả phải bằng 100% (hiện là 80%)." in r.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(Piece.id))) == 0
+    # not sent, but not lost either: kept as a draft, shares as typed
+    piece = db.session.scalar(select(Piece))
+    assert piece.state is PieceState.DRAFT
+    assert [a.share for a in piece.authors] == [50, 30]
 
 
 def test_images_are_added_in_place_and_bad_files_refused(client, app):

@@ -288,6 +288,12 @@ def test_add_and_remove_a_genre_rule_and_modifiers(client):
     data = {prefix + "code": "vung_kho", prefix + "name": "Vùng đặc biệt khó khăn"}
     data.update({prefix + "kind": "percent", prefix + "value": "120"})
     assert post(client, f"/nhuan-but/quy-dinh/{example.id}/dieu-chinh", data).status_code == 302
+    # without htmx, a refusal is the whole page again, with what was typed and why (422)
+    refused = post(client, f"/nhuan-but/quy-dinh/{example.id}/dieu-chinh", data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<html" in html
+    assert "Mã “vung_kho” đã có trong quy định này." in html
+    assert 'value="Vùng đặc biệt khó khăn"' in html and 'value="120"' in html
     response = post(client, f"/nhuan-but/quy-dinh/{example.id}/dieu-chinh", data, htmx=True)
     assert response.status_code == 422
     assert "Mã “vung_kho” đã có trong quy định này." in response.get_data(as_text=True)

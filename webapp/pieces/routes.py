@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from webapp import storage
+from webapp import idempotency, storage
 from webapp.access import public, roles, signed_in
 from webapp.auth.models import User
 from webapp.extensions import db
@@ -105,6 +105,8 @@ def new_piece():
     if current_user.unit_id is None:
         flash(_("Tài khoản của bạn chưa thuộc đơn vị nào, chưa thể viết tin, bài."), "error")
         return redirect(url_for("dashboard.home"))
+    if (done := _replayed()) is not None:
+        return done
     form = _form()
     if request.method == "GET":
         form.genre_id.data = next((v for v, label in form.genre_id.choices), None)
@@ -123,6 +125,8 @@ def new_piece():
 @WRITERS
 def edit_piece(piece_id):
     piece = load_piece(piece_id)
+    if (done := _replayed()) is not None:
+        return done
     if not workflow.can_edit(current_user, piece):
         flash(
             _(
@@ -146,6 +150,16 @@ def edit_piece(piece_id):
     return _save(piece, form)
 
 
+def _replayed():
+    """The answer again when this very piece form has acted (the autosave carries no promise:
+    it may save the same form many times)."""
+    if request.method != "POST" or request.form.get("autosave") == "1":
+        return None
+    if (done := idempotency.replay()) is None:
+        return None
+    return hx_redirect(done["redirect"])
+
+
 def _return_reason(piece):
     """The board's reason for the latest return, shown while the unit fixes the piece."""
     if piece.state is not PieceState.RETURNED:
@@ -159,49 +173,70 @@ def _return_reason(piece):
 
 
 def _save(piece, form):
-    """Save (explicitly, or the half-minute autosave) and, when asked, submit."""
+    """Save (explicitly, or the half-minute autosave) and, when asked, submit.
+
+    Nothing typed is lost on a refusal: a new piece is kept as a draft with all that can
+    be stored, and the form comes back (422) with every field as sent, now posting to
+    that draft. A submit refused after a good save keeps the save. A form posted twice
+    (its ``form_token``) acts once; the autosave uses no token.
+    """
     autosave = request.form.get("autosave") == "1"
     submit = request.form.get("submit_piece") == "1"
     authors = authors_from_request(request.form)
-    status = 200
+    refusals = []
+    kept = False  # something was stored
     if form.validate_on_submit():
+        data = form.to_data(authors)
         try:
-            data = form.to_data(authors)
             if piece is None:
-                piece = services.create_piece(current_user, data)
+                piece, refusals = services.create_draft_keeping(current_user, data)
             else:
                 services.save_piece(current_user, piece, data, form.version.data, autosave=autosave)
-            if submit:
-                from webapp.review.services import transition
-
-                transition(
-                    current_user, piece, workflow.Action.SUBMIT, expected_version=piece.version
-                )
+            kept = True
         except NotAllowed:
             db.session.rollback()
             abort(403)
         except ServiceError as err:
             db.session.rollback()
-            apply_error(form, err)
-            status = 422
-        else:
+            refusals = [err]
+        if kept and submit and not refusals:
+            refusals = _submit(piece)
+    if autosave:
+        if kept:
             db.session.commit()
-            if autosave:
-                response = render("pieces/_autosave_status.html", piece=piece, ok=True)
-                response.headers["HX-Replace-Url"] = url_for("pieces.edit_piece", piece_id=piece.id)
-                return response
+        errors = [str(e) for f in form for e in f.errors] + [str(e) for e in form.form_errors]
+        errors += _messages(refusals)
+        ok = kept and not refusals
+        response = render(
+            "pieces/_autosave_status.html",
+            piece=piece,
+            ok=ok,
+            errors=errors,
+            status=200 if ok else 422,
+        )
+        if kept:
+            response.headers["HX-Replace-Url"] = url_for("pieces.edit_piece", piece_id=piece.id)
+        return response
+    if kept:
+        if refusals:
+            result = url_for("pieces.edit_piece", piece_id=piece.id)
+        elif submit:
+            result = url_for("pieces.show", piece_id=piece.id)
+        else:
+            result = url_for("pieces.edit_piece", piece_id=piece.id)
+        if (done := idempotency.finish(redirect=result, errors=_messages(refusals))) is not None:
+            return hx_redirect(done["redirect"])
+        if not refusals:
             if submit:
                 flash(_("Đã gửi “%(title)s” tới Ban biên tập.", title=piece.title), "success")
-                return hx_redirect(url_for("pieces.show", piece_id=piece.id))
-            flash(_("Đã lưu nháp."), "success")
-            return hx_redirect(url_for("pieces.edit_piece", piece_id=piece.id))
-    else:
-        status = 422
-    if autosave:
-        errors = [str(e) for f in form for e in f.errors] + [str(e) for e in form.form_errors]
-        return render(
-            "pieces/_autosave_status.html", piece=piece, ok=False, errors=errors, status=422
-        )
+            else:
+                flash(_("Đã lưu nháp."), "success")
+            return hx_redirect(result)
+        flash(_("Đã lưu nháp những gì hợp lệ; vui lòng sửa các mục báo lỗi."), "warning")
+        # What was kept is saved; the form now edits it, at its new version.
+        form.version.data = str(piece.version)
+    for err in refusals:
+        apply_error(form, err)
     author_rows = [{"user_id": a.user_id, "name": a.name, "share": a.share} for a in authors]
     unit_id = piece.unit_id if piece else current_user.unit_id
     return render(
@@ -210,9 +245,28 @@ def _save(piece, form):
         piece=piece,
         authors=author_rows,
         people=_unit_people(unit_id),
-        status=status,
+        status=422,
         return_reason=_return_reason(piece) if piece else None,
     )
+
+
+def _submit(piece) -> list[ServiceError]:
+    """Send the saved piece to the board; a refusal undoes the submit only, not the save."""
+    from webapp.review.services import transition
+
+    try:
+        with db.session.begin_nested():
+            transition(current_user, piece, workflow.Action.SUBMIT, expected_version=piece.version)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except ServiceError as err:
+        return [err]
+    return []
+
+
+def _messages(refusals) -> list[str]:
+    return [str(e.message) for e in refusals]
 
 
 @bp.route("/tin-bai/tac-gia")
@@ -289,9 +343,11 @@ def act(piece_id, action):
         abort(404)
     if action is workflow.Action.PUBLISH_DUE:
         abort(404)
-    piece = load_piece(piece_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if (done := idempotency.replay()) is not None:  # this very form has acted already
+        return _acted(db.get_or_404(Piece, piece_id), done["redirect"])
+    piece = load_piece(piece_id)
     publish_at = None
     raw = request.form.get("publish_at", "").strip()
     if raw:
@@ -330,14 +386,21 @@ def act(piece_id, action):
             )
         context = _show_context(piece, action_form=str(err.message), failed_action=action)
         return render("pieces/show.html", "pieces/_actions.html", status=422, **context)
-    db.session.commit()
+    if workflow.can_view(current_user, piece):
+        result = url_for("pieces.show", piece_id=piece.id)
+    else:
+        result = url_for("dashboard.home")
+    if (done := idempotency.finish(redirect=result)) is not None:
+        return _acted(db.get_or_404(Piece, piece_id), done["redirect"])
     flash(_("Đã thực hiện: %(action)s.", action=action.label), "success")
-    target = request.headers.get("HX-Target", "")
-    if target.startswith("queue-row-"):
+    return _acted(piece, result)
+
+
+def _acted(piece, url):
+    """The answer to an action that is done: the queue row in place, or the next page."""
+    if request.headers.get("HX-Target", "").startswith("queue-row-"):
         return render("review/_queue_row.html", "review/_queue_row.html", piece=piece, error=None)
-    if not workflow.can_view(current_user, piece):
-        return hx_redirect(url_for("dashboard.home"))
-    return hx_redirect(url_for("pieces.show", piece_id=piece.id))
+    return hx_redirect(url)
 
 
 # --- images and attachments ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 Services change state and flush; the caller (a view, a job, the CLI) commits once.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -190,6 +190,36 @@ def create_piece(user, data: PieceData) -> Piece:
     db.session.flush()
     _record_revision(piece, user, autosave=False)
     return piece
+
+
+# What a draft can be stored without, so that the rest of what the user wrote is kept.
+_DROPPABLE = {
+    "authors": lambda data: setattr(data, "authors", []),
+    "source_url": lambda data: setattr(data, "source_url", ""),
+    "category_id": lambda data: setattr(data, "category_id", None),
+}
+
+
+def create_draft_keeping(user, data: PieceData) -> tuple[Piece, list[ServiceError]]:
+    """A new draft with everything in ``data`` that can be kept, and the refusals of the rest.
+
+    A first send with a bad co-author share still stores the title, lead and text (the
+    writer as the only author until the shares are fixed). Raises the refusal when not
+    even a draft can be stored (no valid genre).
+    """
+    data = replace(data, authors=list(data.authors), topic_ids=list(data.topic_ids))
+    refusals: list[ServiceError] = []
+    while True:
+        try:
+            return create_piece(user, data), refusals
+        except NotAllowed:
+            raise
+        except ServiceError as err:
+            drop = _DROPPABLE.get(err.field)
+            if drop is None or any(r.field == err.field for r in refusals):
+                raise
+            refusals.append(err)
+            drop(data)
 
 
 def save_piece(user, piece: Piece, data: PieceData, expected_version, autosave=False) -> Piece:

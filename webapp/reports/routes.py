@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp import idempotency
 from webapp.access import roles
 from webapp.extensions import db
 from webapp.formatting import money
@@ -22,7 +23,7 @@ from webapp.htmx import render
 from webapp.reports import bp, charts, services
 from webapp.reports.appendix import appendix_xlsx, build_appendix
 from webapp.reports.forms import DocumentForm, ImportForm, PeriodForm, presets
-from webapp.reports.importer import COLUMNS, import_pieces, sample_csv
+from webapp.reports.importer import COLUMNS, ImportResult, import_pieces, sample_csv
 from webapp.reports.periodic import periodic_docx
 from webapp.roles import Role
 from webapp.royalties.services import budget_for_year, spending_between
@@ -243,7 +244,7 @@ def _charts(form: PeriodForm) -> dict:
 # --- importing past pieces ---
 
 
-def _import_page(form: ImportForm, result=None, status: int = 200):
+def _import_page(form: ImportForm, result=None, status: int = 200, period=None):
     return render(
         "reports/import.html",
         "reports/_import_panel.html",
@@ -251,8 +252,18 @@ def _import_page(form: ImportForm, result=None, status: int = 200):
         form=form,
         result=result,
         columns=COLUMNS,
-        period=_imported_period(result),
+        period=period or _imported_period(result),
     )
+
+
+# What an import answered, kept with its form's token to answer a resend the same way.
+_COUNTS = ("rows", "imported", "skipped", "without_authors", "royalty_lines")
+
+
+def _imported_again(done: dict):
+    counts = done["import"]
+    result = ImportResult(**{name: counts[name] for name in _COUNTS})
+    return _import_page(ImportForm(formdata=None), result, period=counts.get("period"))
 
 
 def _imported_period(result) -> dict | None:
@@ -276,6 +287,8 @@ def import_upload():
     form = ImportForm()
     if not form.validate_on_submit():
         return _import_page(form, status=422)
+    if (done := idempotency.replay()) is not None:  # this very file has been imported
+        return _imported_again(done)
     upload = form.file.data
     result = import_pieces(
         upload.read(),
@@ -287,7 +300,10 @@ def import_upload():
     if result.errors or result.dry_run:
         db.session.rollback()
         return _import_page(form, result, status=422 if result.errors else 200)
-    db.session.commit()
+    counts = {name: getattr(result, name) for name in _COUNTS}
+    counts["period"] = _imported_period(result)
+    if (done := idempotency.finish(**{"import": counts})) is not None:
+        return _imported_again(done)
     return _import_page(ImportForm(formdata=None), result)
 
 

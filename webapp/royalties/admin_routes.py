@@ -119,22 +119,31 @@ def _card_url(rule_set_id):
 
 
 def _not_added(rule_set, form, form_name):
-    """A refused genre rule or modifier: htmx gets the card again with the form's errors
-    (422); a plain request gets them as a flash and goes back to the card."""
+    """A refused genre rule or modifier: the card again with the form as typed and its
+    errors (422); htmx gets the card, a plain request the whole page."""
     if not is_htmx():
-        flash(_("Chưa thêm được: %(errors)s", errors=_errors(form)), "error")
-        return redirect(_card_url(rule_set.id))
+        return _rule_sets_page(status=422, refused={rule_set.id: {form_name: form}})
     return _rule_set_card(rule_set, status=422, **{form_name: form})
+
+
+def _rule_sets_page(status=200, refused=None):
+    page = paginate(
+        select(RoyaltyRuleSet).order_by(RoyaltyRuleSet.valid_from.desc(), RoyaltyRuleSet.id.desc()),
+        per_page=10,
+    )
+    return render(
+        "royalties/admin/rule_sets.html",
+        page=page,
+        status=status,
+        refused=refused or {},
+        **_rule_set_context(_all_genres()),
+    )
 
 
 @bp.route("/quy-dinh")
 @admin_only
 def rule_sets():
-    page = paginate(
-        select(RoyaltyRuleSet).order_by(RoyaltyRuleSet.valid_from.desc(), RoyaltyRuleSet.id.desc()),
-        per_page=10,
-    )
-    return render("royalties/admin/rule_sets.html", page=page, **_rule_set_context(_all_genres()))
+    return _rule_sets_page()
 
 
 @bp.route("/quy-dinh/moi", methods=["GET", "POST"])
@@ -177,11 +186,6 @@ def genre_rule_create(rule_set_id):
         message = _("Đã thêm hệ số cho thể loại “%(genre)s”.", genre=rule.genre.name)
         return list_changed(message, _card_url(rule_set.id), lambda: _rule_set_card(rule_set))
     return _not_added(rule_set, form, "genre_form")
-
-
-def _errors(form) -> str:
-    messages = [str(e) for f in form for e in f.errors] + [str(e) for e in form.form_errors]
-    return " ".join(messages)
 
 
 @bp.route("/quy-dinh/the-loai/<int:rule_id>")

@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
 
+from webapp import idempotency
 from webapp.access import roles, signed_in
 from webapp.auth.models import User
 from webapp.extensions import db
@@ -272,12 +273,15 @@ def sign(period):
     period = _period_or_404(period)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if (done := idempotency.replay()) is not None:  # this very form has signed already
+        return hx_redirect(done["redirect"])
     try:
         services.sign_month(current_user, period)
     except ServiceError as err:
         db.session.rollback()
         return _month_panel(period, 422, month_error=str(err.message))
-    db.session.commit()
+    if (done := idempotency.finish(redirect=url_for("royalties.ledger", thang=period))) is not None:
+        return hx_redirect(done["redirect"])
     flash(_("Đã ký bảng kê nhuận bút %(month)s.", month=period_label(period).lower()), "success")
     return hx_redirect(url_for("royalties.ledger", thang=period))
 
@@ -289,6 +293,8 @@ def pay(period):
     period = _period_or_404(period)
     form = PayForm()
     if form.validate_on_submit():
+        if (done := idempotency.replay()) is not None:  # this very form has paid already
+            return hx_redirect(done["redirect"])
         try:
             services.pay_month(current_user, period, form.voucher_no.data, form.voucher_date.data)
         except services.MonthClosed as err:
@@ -298,7 +304,9 @@ def pay(period):
             db.session.rollback()
             apply_error(form, err)
         else:
-            db.session.commit()
+            result = url_for("royalties.ledger", thang=period)
+            if (done := idempotency.finish(redirect=result)) is not None:
+                return hx_redirect(done["redirect"])
             flash(
                 _(
                     "Đã ghi nhận chi trả nhuận bút %(month)s, chứng từ số %(no)s.",
@@ -307,7 +315,7 @@ def pay(period):
                 ),
                 "success",
             )
-            return hx_redirect(url_for("royalties.ledger", thang=period))
+            return hx_redirect(result)
     return _month_panel(period, 422, pay_form=form)
 
 
