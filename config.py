@@ -73,6 +73,8 @@ class Config:
     # a message slowly gets it twice; a try that times out after the message was handed over
     # is marked "maybe sent" and retried later with the same Message-ID.
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "60"))
+    # Minutes new-submission mail to an "at once" editor waits for others: one mail a burst.
+    NOTIFY_BATCH_MINUTES = float(os.environ.get("NOTIFY_BATCH_MINUTES", "3"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
