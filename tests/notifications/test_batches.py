@@ -146,3 +146,13 @@ def test_two_runners_at_once_send_each_burst_once(app):
         pending = select(func.count()).where(Notification.email_pending.is_(True))
         assert db.session.scalar(pending) == 0
         db.session.remove()
+
+
+def test_the_choice_says_how_long_mail_at_once_waits(app, client, monkeypatch):
+    from tests.conftest import login
+
+    monkeypatch.setitem(app.config, "NOTIFY_BATCH_MINUTES", 5)
+    login(client, make_user("editor", unit=make_unit()))
+    html = client.get("/thong-bao").get_data(as_text=True)
+    assert "Gửi ngay mỗi khi có tin, bài mới" in html
+    assert "chờ 5 phút kể từ tin, bài đầu tiên rồi gộp tất cả vào một thư" in html
