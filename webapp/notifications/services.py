@@ -51,8 +51,9 @@ def piece_url(piece_id: int) -> str:
 def notify(recipients, kind: str, piece, actor=None, email: bool = True, **params) -> int:
     """Notify each distinct active recipient (never the actor) in the app, and by e-mail.
 
-    New-submission mail follows each editor's choice: at once, in the daily digest, or not.
-    Returns the number of people notified.
+    New-submission mail follows each editor's choice: at once (held for ``send_batches``, so
+    that a burst is one mail), in the daily digest, or not. Returns the number of people
+    notified.
     """
     params = {"title": piece.title or "…", **params}
     seen = set()
