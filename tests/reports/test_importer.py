@@ -283,8 +283,17 @@ def test_the_sample_file_imports_cleanly(client, district):
 # --- strict reading: open quotes, encodings, columns ---
 
 
+def _plain_rows(n: int) -> list[dict]:
+    """Rows whose lines hold no quote at all (no comma in any cell), to put one in by hand."""
+    rows = [r for r in import_rows() if "," not in "".join(r.values())][:n]
+    assert len(rows) == n
+    return rows
+
+
 def _lines_of(rows) -> list[str]:
-    return to_csv(rows).splitlines(keepends=True)
+    lines = to_csv(rows).splitlines(keepends=True)
+    assert '"' not in "".join(lines)
+    return lines
 
 
 def _open_quote_in_title(lines: list[str], index: int) -> None:
@@ -296,7 +305,7 @@ def _open_quote_in_title(lines: list[str], index: int) -> None:
 
 @pytest.mark.parametrize("closed_by", ["end of file", "a later quoted cell", "a later inch sign"])
 def test_an_unbalanced_quote_is_refused_on_the_line_it_opened(district, closed_by):
-    rows = import_rows()[:12]
+    rows = _plain_rows(12)
     lines = _lines_of(rows)
     _open_quote_in_title(lines, 5)  # data row 5 is line 6 of the file
     if closed_by == "a later quoted cell":
@@ -313,7 +322,7 @@ def test_an_unbalanced_quote_is_refused_on_the_line_it_opened(district, closed_b
 
 
 def test_a_quote_left_open_in_the_body_is_refused_too(district):
-    rows = import_rows()[:8]
+    rows = _plain_rows(8)
     for row in rows:
         row["body"] = "Nội dung."
     lines = _lines_of(rows)
@@ -321,6 +330,17 @@ def test_a_quote_left_open_in_the_body_is_refused_too(district):
     result = import_pieces("".join(lines), district)
     assert [(e.row, e.column) for e in result.errors] == [(4, "")]
     assert "ngoặc kép" in result.errors[0].message and _count(Piece) == 0
+
+
+def test_text_after_a_closing_quote_is_refused_on_its_line(district):
+    rows = _plain_rows(8)
+    rows[6]["genre"] = "phóng sự"
+    lines = _lines_of(rows)
+    lines[2] = lines[2].replace(rows[1]["title"], f'"{rows[1]["title"]}" (ảnh)')
+    result = import_pieces("".join(lines), district)
+    assert [(e.row, e.column) for e in result.errors] == [(3, ""), (8, "genre")]
+    assert "phải là dấu phẩy hoặc hết dòng" in result.errors[0].message
+    assert _count(Piece) == 0
 
 
 def test_a_body_on_several_lines_still_imports(district):
@@ -400,7 +420,7 @@ def test_the_upload_page_explains_a_file_saved_in_another_encoding(client, distr
 
 
 def test_the_cli_refuses_an_open_quote_and_writes_nothing(app, district, tmp_path):
-    lines = _lines_of(import_rows()[:6])
+    lines = _lines_of(_plain_rows(6))
     _open_quote_in_title(lines, 2)
     path = tmp_path / "bad.csv"
     path.write_text("".join(lines), encoding="utf-8")

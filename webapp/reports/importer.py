@@ -176,17 +176,20 @@ MULTILINE_COLUMNS = ("body",)
 class _QuotedCell:
     column: int  # its position in the record
     line: int  # the line its opening quote is on
-    closed: bool  # False: the text ended inside it, or a character follows its closing quote
+    end_line: int = 0  # the line its closing quote is on (or the last line, when none)
+    closed: bool = False  # False: the text ended inside it, or a character follows its close
+    ended: bool = False  # the text ended inside it
 
 
 def _quoted_cells(raw: str, first_line: int, delimiter: str) -> list[_QuotedCell]:
-    """The quoted cells of one record's raw text, with the line each opening quote is on."""
+    """The quoted cells of one record's raw text, with the lines each one opens and closes on;
+    stops at the first one that is not closed properly."""
     cells: list[_QuotedCell] = []
     column, line, i, at_start = 0, first_line, 0, True
     while i < len(raw):
         char = raw[i]
         if at_start and char == '"':
-            cell = _QuotedCell(column, line, closed=False)
+            cell = _QuotedCell(column, line)
             cells.append(cell)
             i += 1
             while i < len(raw):
@@ -195,12 +198,14 @@ def _quoted_cells(raw: str, first_line: int, delimiter: str) -> list[_QuotedCell
                     i += 2
                     continue
                 if char == '"':
-                    after = raw[i + 1 : i + 2]
-                    cell.closed = after in ("", delimiter, "\r", "\n")
+                    cell.closed = raw[i + 1 : i + 2] in ("", delimiter, "\r", "\n")
                     break
                 if char == "\n" or (char == "\r" and raw[i + 1 : i + 2] != "\n"):
                     line += 1
                 i += 1
+            else:
+                cell.ended = True
+            cell.end_line = line
             if not cell.closed:
                 return cells
             i += 1
@@ -219,22 +224,30 @@ def _quoted_cells(raw: str, first_line: int, delimiter: str) -> list[_QuotedCell
     return cells
 
 
-def _open_quote(raw: str, first_line: int, delimiter: str, column: int | None = None) -> int:
-    """The line of the quote that went wrong: the one never closed, else the one of ``column``."""
+def _quote_error(
+    raw: str, first_line: int, delimiter: str, column: int | None = None, name: str = ""
+) -> RowError:
+    """The error for a quote gone wrong in one record's raw text, on the line it opened on:
+    the quote not closed properly, else the one of the cell at ``column``."""
     cells = _quoted_cells(raw, first_line, delimiter)
-    for cell in cells:
-        if not cell.closed:
-            return cell.line
-    for cell in cells:
-        if cell.column == column:
-            return cell.line
-    return first_line
-
-
-def _quote_error(row: int, column: str = "") -> RowError:
+    culprit = next((c for c in cells if not c.closed), None)
+    if culprit is None:
+        culprit = next((c for c in cells if c.column == column), None)
+    if culprit is None:
+        culprit = _QuotedCell(column or 0, first_line, first_line)
+    if not culprit.closed and not culprit.ended and culprit.end_line == culprit.line:
+        # "abc"def on one line: a cell closed, then more text; nothing was merged.
+        return RowError(
+            culprit.line,
+            name,
+            _(
+                'Sau dấu ngoặc kép (") đóng một ô phải là dấu phẩy hoặc hết dòng. Hãy sửa ô '
+                "đó rồi tải tệp lên lại."
+            ),
+        )
     return RowError(
-        row,
-        column,
+        culprit.line,
+        name,
         _(
             'Dấu ngoặc kép (") mở ở dòng này không được đóng, nên các dòng sau nó bị gộp vào '
             "một ô. Hãy đóng hoặc xóa dấu ngoặc kép đó rồi tải tệp lên lại."
@@ -269,7 +282,7 @@ def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowErr
     except StopIteration:
         return [], [RowError(1, "", _("Tệp trống."))]
     except csv.Error:
-        return [], [_quote_error(_open_quote("".join(lines[: reader.line_num]), 1, delimiter))]
+        return [], [_quote_error("".join(lines[: reader.line_num]), 1, delimiter)]
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     errors = []
     for required in REQUIRED:
@@ -299,8 +312,11 @@ def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowErr
             break
         except csv.Error:
             raw = "".join(lines[start - 1 : reader.line_num])
-            errors.append(_quote_error(_open_quote(raw, start, delimiter)))
-            break  # past an open quote the rest of the file cannot be read reliably
+            errors.append(_quote_error(raw, start, delimiter))
+            if reader.line_num > start:
+                break  # past a quote left open the rest of the file cannot be read reliably
+            end = reader.line_num  # "abc"def on one line: the next line starts a new row
+            continue
         end = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -315,7 +331,7 @@ def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowErr
         )
         if broken is not None:
             raw = "".join(lines[start - 1 : end])
-            errors.append(_quote_error(_open_quote(raw, start, delimiter, broken), names[broken]))
+            errors.append(_quote_error(raw, start, delimiter, broken, names[broken]))
             break
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
             errors.append(RowError(end, "", _("Dòng có nhiều ô hơn tiêu đề.")))
