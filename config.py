@@ -69,6 +69,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "toasoan@localhost")
+    # Seconds to wait for the mail server at each step. Too short, and a server that accepts
+    # a message slowly gets it twice; a try that times out after the message was handed over
+    # is marked "maybe sent" and retried later with the same Message-ID.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "60"))
+    # Minutes new-submission mail to an "at once" editor waits for others: one mail a burst.
+    NOTIFY_BATCH_MINUTES = float(os.environ.get("NOTIFY_BATCH_MINUTES", "3"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

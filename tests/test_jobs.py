@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.mail.models import MailStatus, OutboxMessage
 from webapp.mail.services import deliver_due, queue_mail
 from webapp.notifications.models import Notification
-from webapp.notifications.services import send_digests
+from webapp.notifications.services import send_batches, send_digests
 from webapp.pieces.models import Piece, PieceState, WorkflowEvent
 from webapp.review.services import publish_due, transition
 from webapp.review.workflow import Action
@@ -154,11 +154,13 @@ def test_the_daily_digest_goes_out_from_seven_local_once(smtp_server):  # noqa: 
     assert send_digests(datetime(2026, 3, 10, 9, 0)) == 0
     assert len(_mails_to(reader.email)) == 1
 
-    # Editors who want each submission at once got one mail per submission, and no digest.
+    # Editors who want each submission at once get them after the burst window, in one mail
+    # (the two submissions came within a minute of wall-clock time), and no digest.
+    assert send_batches(utcnow() + timedelta(minutes=10)) == 2
     for editor in (immediate, chief):
-        mails = _mails_to(editor.email)
-        assert len(mails) == 2
-        assert all("gửi tin, bài mới" in m.subject and m.dedupe_key is None for m in mails)
+        [mail] = _mails_to(editor.email)
+        assert mail.subject == "2 tin, bài mới gửi Ban biên tập"
+        assert fresh.title in mail.body_text and old.title in mail.body_text
     assert _mails_to(silent.email) == []
 
     deliver_due()

@@ -1,7 +1,8 @@
 """The job runner: ``flask --app wsgi jobs run`` (until stopped) or ``--once``.
 
-Each pass publishes the pieces that are due, sends the daily digests and the quota
-reminders when it is time, and delivers the outbox. Every job is idempotent and safe on several
+Each pass publishes the pieces that are due, sends the daily digests, the held
+new-submission mail (one per editor per burst) and the quota reminders when it is time, and
+delivers the outbox. Every job is idempotent and safe on several
 machines at once, so the runner can simply be started wherever it is needed.
 """
 
@@ -18,12 +19,14 @@ from webapp.extensions import db
 def run_pass() -> dict:
     """One pass of every job. Returns what each did."""
     from webapp.mail.services import deliver_due
-    from webapp.notifications.services import send_digests
+    from webapp.notifications.services import send_batches, send_digests
     from webapp.reminders.services import run_due as run_reminders
     from webapp.review.services import publish_due
 
     done = {"published": publish_due()}
     done["digests"] = send_digests()
+    db.session.commit()
+    done["notify_batches"] = send_batches()
     db.session.commit()
     done.update(run_reminders())
     db.session.commit()

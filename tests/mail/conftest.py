@@ -3,6 +3,7 @@
 No mock of smtplib: the outbox talks SMTP to this server, which records what it receives.
 """
 
+import asyncio
 import email
 import socket
 from dataclasses import dataclass
@@ -23,15 +24,18 @@ class Received:
 
 
 class _Recorder:
-    """The aiosmtpd handler: keeps every message it accepts."""
+    """The aiosmtpd handler: keeps every message it accepts, and answers after the server's
+    ``reply_delay`` (a slow server that has taken the message but not yet said so)."""
 
-    def __init__(self, messages: list[Received]):
-        self.messages = messages
+    def __init__(self, owner: "SMTPServer"):
+        self.owner = owner
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
+        self.owner.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        if self.owner.reply_delay:
+            await asyncio.sleep(self.owner.reply_delay)
+        return self.owner.data_reply
 
 
 class SMTPServer:
@@ -41,6 +45,8 @@ class SMTPServer:
         self.host = HOST
         self.port = port
         self.messages: list[Received] = []
+        self.reply_delay = 0.0  # seconds between taking a message and answering
+        self.data_reply = "250 Message accepted for delivery"
         self._controller: Controller | None = None
 
     @property
@@ -50,7 +56,7 @@ class SMTPServer:
     def start(self) -> None:
         if self._controller is None:
             # A fresh controller each time: the same port, the same list of messages.
-            controller = Controller(_Recorder(self.messages), hostname=self.host, port=self.port)
+            controller = Controller(_Recorder(self), hostname=self.host, port=self.port)
             controller.start()
             self._controller = controller
 

@@ -4,12 +4,24 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from tests.conftest import login, post
+from tests.factories import make_user
 from tests.pieces.helpers import draft, move, people
+from tests.reminders.conftest import unit
 from webapp.extensions import db
+from webapp.formatting import moment
 from webapp.mail.models import MailAttempt, MailStatus, OutboxMessage
-from webapp.mail.services import BACKOFF_MINUTES, LEASE, _lease, deliver_due, queue_mail
+from webapp.mail.services import (
+    BACKOFF_MINUTES,
+    LEASE,
+    MAYBE_SENT_MINUTES,
+    _lease,
+    deliver_due,
+    queue_mail,
+)
 from webapp.notifications.models import Notification
 from webapp.pieces.models import PieceState
+from webapp.reminders.models import Reminder
 from webapp.review.services import transition
 from webapp.review.workflow import Action
 from webapp.timeutil import utcnow
@@ -227,3 +239,63 @@ def test_a_leased_message_cannot_be_leased_again(smtp_server):
     assert len(smtp_server.messages) == 1
     attempts = select(func.count(MailAttempt.id)).where(MailAttempt.message_id == message.id)
     assert db.session.scalar(attempts) == 1
+
+
+# --- a server that takes the message but answers too late --------------------------------
+
+
+def test_a_slow_answer_after_the_message_means_maybe_sent_and_the_retry_keeps_its_message_id(
+    app, smtp_server, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 0.5)
+    smtp_server.reply_delay = 2  # takes the message, says "250" after the client gave up
+    message = queue_mail(["van.phong@example.org"], "Giấy mời họp", "Họp giao ban thứ Hai.")
+    now = utcnow()
+
+    assert deliver_due(now) == {"sent": 0, "retry": 1, "failed": 0}
+    [first] = smtp_server.messages  # delivered, though the client never heard so
+    assert message.status is MailStatus.PENDING and message.maybe_sent
+    assert message.last_error.startswith("maybe sent")
+    # It waits longer than after an ordinary failure before another copy goes out.
+    assert message.next_attempt_at == now + timedelta(minutes=MAYBE_SENT_MINUTES)
+    assert MAYBE_SENT_MINUTES > BACKOFF_MINUTES[0]
+    assert deliver_due(now + timedelta(minutes=BACKOFF_MINUTES[0] + 1)) == NOTHING
+
+    smtp_server.reply_delay = 0
+    assert deliver_due(message.next_attempt_at) == {"sent": 1, "retry": 0, "failed": 0}
+    first_id, second_id = (r.message["Message-ID"] for r in smtp_server.messages)
+    assert first_id == second_id == message.message_id  # the recipient's side can drop the copy
+    assert message.status is MailStatus.SENT and message.attempts == 2
+
+
+def test_every_try_of_a_message_carries_the_same_message_id(app, smtp_server):
+    smtp_server.data_reply = "451 Try again later"  # a clear refusal: not delivered
+    message = queue_mail(["van.phong@example.org"], "Thông báo", "Nội dung")
+    now = utcnow()
+    assert deliver_due(now) == {"sent": 0, "retry": 1, "failed": 0}
+    assert not message.maybe_sent  # the server said no: an ordinary retry
+    assert message.next_attempt_at == now + timedelta(minutes=BACKOFF_MINUTES[0])
+    smtp_server.data_reply = "250 OK"
+    assert deliver_due(message.next_attempt_at)["sent"] == 1
+    ids = {r.message["Message-ID"] for r in smtp_server.messages}
+    assert len(smtp_server.messages) == 2 and ids == {message.message_id}
+
+
+def test_the_reminder_screen_says_a_mail_may_have_been_sent(app, client, smtp_server, monkeypatch):
+    login(client, make_user("editor", unit=unit(quota=0)))
+    ethnic = unit("Phòng Dân tộc", emails=["dantoc@dakdoa.gov.vn"])
+    assert post(client, f"/nhac-nho/gui-ngay/{ethnic.id}", htmx=True).status_code == 200
+    message = db.session.scalars(select(Reminder)).one().outbox_message
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 0.5)
+    smtp_server.reply_delay = 2
+    deliver_due()
+
+    html = client.get("/nhac-nho").get_data(as_text=True)
+    assert "có thể đã gửi; hệ thống sẽ thử lại sau" in html
+    assert moment(message.next_attempt_at) in html and "Message-ID" in html
+
+    smtp_server.reply_delay = 0
+    deliver_due(message.next_attempt_at)
+    html = client.get("/nhac-nho").get_data(as_text=True)
+    assert "có thể đã gửi" not in html and "đã gửi" in html
+    assert len({r.message["Message-ID"] for r in smtp_server.to("dantoc@dakdoa.gov.vn")}) == 1

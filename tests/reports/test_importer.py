@@ -278,3 +278,153 @@ def test_the_sample_file_imports_cleanly(client, district):
     response = client.get("/bao-cao/nhap-tin-bai/mau.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert import_pieces(sample_csv(), district).ok
+
+
+# --- strict reading: open quotes, encodings, columns ---
+
+
+def _plain_rows(n: int) -> list[dict]:
+    """Rows whose lines hold no quote at all (no comma in any cell), to put one in by hand."""
+    rows = [r for r in import_rows() if "," not in "".join(r.values())][:n]
+    assert len(rows) == n
+    return rows
+
+
+def _lines_of(rows) -> list[str]:
+    lines = to_csv(rows).splitlines(keepends=True)
+    assert '"' not in "".join(lines)
+    return lines
+
+
+def _open_quote_in_title(lines: list[str], index: int) -> None:
+    """Line ``index`` (0-based) gets a quote before its title that is never closed."""
+    cells = lines[index].split(",")
+    cells[3] = '"' + cells[3]
+    lines[index] = ",".join(cells)
+
+
+@pytest.mark.parametrize("closed_by", ["end of file", "a later quoted cell", "a later inch sign"])
+def test_an_unbalanced_quote_is_refused_on_the_line_it_opened(district, closed_by):
+    rows = _plain_rows(12)
+    lines = _lines_of(rows)
+    _open_quote_in_title(lines, 5)  # data row 5 is line 6 of the file
+    if closed_by == "a later quoted cell":
+        lines[9] = lines[9].replace(rows[8]["title"], f'"{rows[8]["title"]}, họp bàn"')
+    elif closed_by == "a later inch sign":
+        lines[9] = lines[9].replace(rows[8]["title"], 'Tặng tivi 55"')
+    before = _state()
+    result = import_pieces("".join(lines), district)
+    assert not result.ok and result.imported == 0
+    [error] = result.errors
+    assert error.row == 6
+    assert str(error).startswith("Dòng 6") and "ngoặc kép" in error.message
+    assert _state() == before
+
+
+def test_a_quote_left_open_in_the_body_is_refused_too(district):
+    rows = _plain_rows(8)
+    for row in rows:
+        row["body"] = "Nội dung."
+    lines = _lines_of(rows)
+    lines[3] = lines[3].replace(",Nội dung.,", ',"Nội dung.,', 1)
+    result = import_pieces("".join(lines), district)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "")]
+    assert "ngoặc kép" in result.errors[0].message and _count(Piece) == 0
+
+
+def test_text_after_a_closing_quote_is_refused_on_its_line(district):
+    rows = _plain_rows(8)
+    rows[6]["genre"] = "phóng sự"
+    lines = _lines_of(rows)
+    lines[2] = lines[2].replace(rows[1]["title"], f'"{rows[1]["title"]}" (ảnh)')
+    result = import_pieces("".join(lines), district)
+    assert [(e.row, e.column) for e in result.errors] == [(3, ""), (8, "genre")]
+    assert "phải là dấu phẩy hoặc hết dòng" in result.errors[0].message
+    assert _count(Piece) == 0
+
+
+def test_a_body_on_several_lines_still_imports(district):
+    row = dict(import_rows()[0], body="Đoạn một, có dấu phẩy.\n\nĐoạn hai “trích”.")
+    text = to_csv([row, import_rows()[1]])
+    assert '"Đoạn một' in text  # quoted by the CSV writer, as a spreadsheet would
+    result = import_pieces(text, district)
+    assert result.ok and result.imported == 2
+    assert result.pieces[0].body == "<p>Đoạn một, có dấu phẩy.</p><p>Đoạn hai “trích”.</p>"
+
+
+def _cp1258(text: str) -> bytes:
+    """What Excel writes for "CSV (Comma delimited)" on a Vietnamese Windows: Windows-1258,
+    where the tone marks are separate (combining) characters."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_a_file_not_in_utf8_is_refused_with_how_to_save_it(district):
+    text = to_csv(import_rows()[:5])
+    legacy = _cp1258(text)
+    unicode_text = text.replace(",", "\t").encode("utf-16")  # Excel's "Unicode Text"
+    no_bom = text.encode("utf-16-le")
+    for data in (legacy, unicode_text, no_bom):
+        result = import_pieces(data, district)
+        assert not result.ok and result.imported == 0
+        [error] = result.errors
+        assert "CSV UTF-8 (Comma delimited)" in error.message
+        assert "Lưu thành (File → Save As)" in error.message
+    assert "Windows-1258" in import_pieces(legacy, district).errors[0].message
+    assert "dòng 2" in import_pieces(legacy, district).errors[0].message  # the first Vietnamese
+    assert "UTF-16" in import_pieces(unicode_text, district).errors[0].message
+    assert _count(Piece) == 0
+    # The same file saved as "CSV UTF-8" (with its BOM) imports.
+    result = import_pieces(text.encode("utf-8-sig"), district)
+    assert result.ok and result.imported == 5
+
+
+def test_unknown_or_unnamed_columns_are_errors(district):
+    result = import_pieces(
+        "published_at,unit,genre,title,tac_gia\n2021-01-05,Công an huyện,tin,Tin,An\n", district
+    )
+    [error] = result.errors
+    assert (error.row, error.column) == (1, "tac_gia")
+    assert "authors" in error.message  # the columns that are read are listed
+    row = import_rows()[0]
+    text = "published_at,unit,genre,title,\n" + ",".join(
+        [row["published_at"], "Công an huyện", "tin", "Tin một", "Lê Văn An"]
+    )
+    result = import_pieces(text + "\n", district)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "")]
+    assert "Ô thứ 5" in result.errors[0].message and _count(Piece) == 0
+
+
+def test_the_upload_page_explains_a_file_saved_in_another_encoding(client, district):
+    from io import BytesIO
+
+    login(client, make_user("admin"))
+    data = to_csv(import_rows()[:3]).encode("utf-16")
+    response = post(
+        client,
+        "/bao-cao/nhap-tin-bai",
+        {"file": (BytesIO(data), "tin-cu.csv")},
+        htmx=True,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "CSV UTF-8 (Comma delimited)" in response.get_data(as_text=True)
+    assert _count(Piece) == 0
+
+
+def test_the_cli_refuses_an_open_quote_and_writes_nothing(app, district, tmp_path):
+    lines = _lines_of(_plain_rows(6))
+    _open_quote_in_title(lines, 2)
+    path = tmp_path / "bad.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-pieces", str(path)])
+    assert result.exit_code != 0
+    assert "Dòng 3" in result.output and "ngoặc kép" in result.output
+    assert _count(Piece) == 0

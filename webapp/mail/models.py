@@ -45,6 +45,12 @@ class OutboxMessage(db.Model):
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # One Message-ID for every try, so that a receiving server (or a mail program) that got a
+    # message the client never heard back about can recognise the retry as the same message.
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    # A try timed out after the whole message had been handed over: it may have been delivered.
+    # The retry waits longer (and carries the same Message-ID); the outbox screen says so.
+    maybe_sent: Mapped[bool] = mapped_column(default=False)
 
     attempts_log: Mapped[list["MailAttempt"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="MailAttempt.id"

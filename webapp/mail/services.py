@@ -3,6 +3,11 @@
 ``queue_mail`` only adds a row to the outbox (in the caller's transaction), so a
 mail server that is down never blocks or undoes anything. ``deliver_due`` is run
 by the job runner: it leases each due message, sends it, and logs the attempt.
+
+A message keeps one Message-ID for all its tries. When the connection times out (or drops)
+after the whole message was handed over, while waiting for the server's final answer, the
+server may well have delivered it: the row is marked "maybe sent" and retried only after a
+longer wait, with the same Message-ID, so the receiving side can recognise the copy.
 """
 
 import smtplib
@@ -23,7 +28,21 @@ from webapp.timeutil import utcnow
 
 # Minutes to wait after the 1st, 2nd, ... failure; after the last, the message is marked failed.
 BACKOFF_MINUTES = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440)
+# After a try that may have been delivered: wait at least this long before the next one.
+MAYBE_SENT_MINUTES = 60
 LEASE = timedelta(minutes=5)
+
+
+class MaybeSent(Exception):
+    """The message was handed over in full, but no final answer came: it may be delivered."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+
+
+def new_message_id() -> str:
+    return make_msgid(domain="toasoan.local")
 
 
 def _one_line(text: str) -> str:
@@ -54,6 +73,7 @@ def queue_mail(
         subject=_one_line(subject)[:300],
         body_text=text,
         body_html=html,
+        message_id=new_message_id(),
         status=MailStatus.PENDING,
         next_attempt_at=utcnow(),
     )
@@ -92,19 +112,62 @@ def _build(message: OutboxMessage) -> Message:
     if message.cc_addrs:
         email["Cc"] = ", ".join(message.cc_addrs.split())
     email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(domain="toasoan.local")
+    # The same on every try (a row queued before the column existed gets one at its first).
+    email["Message-ID"] = message.message_id or new_message_id()
     return email
 
 
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, noting when the message's content has gone out after DATA."""
+
+    content_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)
+        # In DATA, commands go out as text and the content as bytes ending in CRLF.CRLF.
+        if self._in_data and isinstance(s, bytes):
+            self.content_sent = True
+
+
 def send_now(message: OutboxMessage) -> None:
-    """Hand one message to the SMTP server; raises on failure."""
+    """Hand one message to the SMTP server; raises on failure, ``MaybeSent`` when the content
+    went out but its answer did not come back."""
     config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
+    email = _build(message)
+    smtp = _SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(_build(message), to_addrs=message.recipients)
+        smtp.send_message(email, to_addrs=message.recipients)
+    except OSError as err:  # smtplib's errors are OSErrors too
+        smtp.close()  # no QUIT: after a timeout its answer could be the late one to DATA
+        # A refusal with a code is a clear "no"; silence or a hang-up after the content is not.
+        if smtp.content_sent and not isinstance(err, smtplib.SMTPResponseException):
+            raise MaybeSent(err) from err
+        raise
+    except BaseException:
+        smtp.close()
+        raise
+    # Accepted: a QUIT that fails changes nothing, and must not make it be sent again.
+    try:
+        smtp.quit()
+    except OSError:
+        smtp.close()
+
+
+def lease_time() -> timedelta:
+    """Long enough for one try, which may wait for the timeout at several of its steps."""
+    return max(LEASE, timedelta(seconds=5 * current_app.config["MAIL_TIMEOUT"]))
 
 
 def _lease(message_id: int, now: datetime) -> bool:
@@ -118,7 +181,7 @@ def _lease(message_id: int, now: datetime) -> bool:
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
-        .values(locked_until=now + LEASE)
+        .values(locked_until=now + lease_time())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -143,11 +206,14 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
         if not _lease(message_id, now):
             continue
         message = db.session.get(OutboxMessage, message_id)
+        if message.message_id is None:
+            message.message_id = new_message_id()
+            db.session.commit()  # kept before the try, so every later try carries the same
         try:
             send_now(message)
         except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
             # that cannot even be built must not stay leased and hold up every one after it.
-            if not isinstance(err, smtplib.SMTPException | OSError):
+            if not isinstance(err, smtplib.SMTPException | OSError | MaybeSent):
                 current_app.logger.exception("mail %s could not be sent", message_id)
             _record_failure(message, err, now)
             counts["failed" if message.status is MailStatus.FAILED else "retry"] += 1
@@ -164,11 +230,17 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
 
 def _record_failure(message: OutboxMessage, err: Exception, now: datetime) -> None:
     message.attempts += 1
-    message.last_error = f"{type(err).__name__}: {err}"[:1000]
+    maybe = isinstance(err, MaybeSent)
+    message.last_error = (f"maybe sent: {err}" if maybe else f"{type(err).__name__}: {err}")[:1000]
     message.locked_until = None
     db.session.add(MailAttempt(message_id=message.id, ok=False, error=message.last_error))
+    if maybe:
+        message.maybe_sent = True
     if message.attempts > len(BACKOFF_MINUTES):
         message.status = MailStatus.FAILED
     else:
-        message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
+        minutes = BACKOFF_MINUTES[message.attempts - 1]
+        if maybe:  # the server may still be delivering it: give it time before another copy
+            minutes = max(minutes, MAYBE_SENT_MINUTES)
+        message.next_attempt_at = now + timedelta(minutes=minutes)
     current_app.logger.warning("mail %s to %s failed: %s", message.id, message.to_addrs, err)

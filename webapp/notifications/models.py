@@ -11,7 +11,10 @@ from webapp.timeutil import utcnow
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+        Index("ix_notifications_email_pending", "email_pending", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -21,5 +24,8 @@ class Notification(db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Waiting to go out by e-mail with the others that come within a few minutes: one mail per
+    # person per burst (see notifications.services.send_batches), not one per notification.
+    email_pending: Mapped[bool] = mapped_column(default=False)
 
     piece = relationship("Piece", lazy="joined")

@@ -1,4 +1,10 @@
-"""Tell people what happened to a piece: in the app, and by e-mail through the outbox."""
+"""Tell people what happened to a piece: in the app, and by e-mail through the outbox.
+
+New-submission mail to an editor who wants it "at once" is held for a few minutes
+(``NOTIFY_BATCH_MINUTES``) from the first one waiting, then ``send_batches`` (run by the job
+runner) queues one mail per editor listing every piece that came in meanwhile: a burst of
+thirty submissions is one mail, not thirty.
+"""
 
 from datetime import timedelta
 
@@ -26,6 +32,9 @@ MESSAGES = {
 }
 
 ALERT_CHOICES = ("immediate", "digest", "off")
+# Kinds whose mail waits to go out with the others of a burst (see send_batches).
+BATCHED_KINDS = ("submitted",)
+BATCH_LIMIT = 200  # pieces in one mail; more wait for the next pass
 
 
 def message_for(kind: str, params: dict) -> str:
@@ -42,8 +51,9 @@ def piece_url(piece_id: int) -> str:
 def notify(recipients, kind: str, piece, actor=None, email: bool = True, **params) -> int:
     """Notify each distinct active recipient (never the actor) in the app, and by e-mail.
 
-    New-submission mail follows each editor's choice: at once, in the daily digest, or not.
-    Returns the number of people notified.
+    New-submission mail follows each editor's choice: at once (held for ``send_batches``, so
+    that a burst is one mail), in the daily digest, or not. Returns the number of people
+    notified.
     """
     params = {"title": piece.title or "…", **params}
     seen = set()
@@ -54,12 +64,15 @@ def notify(recipients, kind: str, piece, actor=None, email: bool = True, **param
         seen.add(user.id)
         if actor is not None and user.id == actor.id:
             continue
-        db.session.add(Notification(user_id=user.id, piece_id=piece.id, kind=kind, params=params))
+        note = Notification(user_id=user.id, piece_id=piece.id, kind=kind, params=params)
+        db.session.add(note)
         count += 1
         wants_mail = email and user.email
         if kind == "submitted" and user.submission_alerts != "immediate":
             wants_mail = False
-        if wants_mail:
+        if wants_mail and kind in BATCHED_KINDS:
+            note.email_pending = True  # one mail for the burst, from send_batches
+        elif wants_mail:
             _queue_notification_mail(user, kind, piece, params)
     return count
 
@@ -160,3 +173,79 @@ def send_digests(now=None) -> int:
         if queue_mail([user.email], subject, body_text, body_html, dedupe_key=key):
             queued += 1
     return queued
+
+
+class _Taken(Exception):
+    """Another runner has already mailed (some of) a person's waiting notifications."""
+
+
+def send_batches(now=None) -> int:
+    """Queue one mail per person whose first waiting notification is older than the window
+    (``NOTIFY_BATCH_MINUTES``), listing every piece waiting for them.
+
+    Safe to run again and on several machines at once: the notifications are taken by a
+    conditional update (a runner that finds any of them already taken gives way, and its
+    savepoint is undone), and the outbox's dedupe key, made of the person and the first
+    notification, is a second guard. Flushes; the caller commits. Returns the mails queued.
+    """
+    now = now or utcnow()
+    window = timedelta(minutes=current_app.config["NOTIFY_BATCH_MINUTES"])
+    due = db.session.scalars(
+        select(Notification.user_id)
+        .where(Notification.email_pending.is_(True))
+        .group_by(Notification.user_id)
+        .having(func.min(Notification.created_at) <= now - window)
+        .order_by(Notification.user_id)
+    ).all()
+    queued = 0
+    for user_id in due:
+        try:
+            with db.session.begin_nested():
+                queued += _send_batch(user_id)
+        except _Taken:
+            continue
+    return queued
+
+
+def _send_batch(user_id: int) -> int:
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user_id, Notification.email_pending.is_(True))
+        .order_by(Notification.id)
+        .limit(BATCH_LIMIT)
+    ).all()
+    if not notes:
+        return 0
+    ids = [n.id for n in notes]
+    taken = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.email_pending.is_(True))
+        .values(email_pending=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != len(ids):
+        raise _Taken
+    for note in notes:
+        note.email_pending = False  # as the update made it: the session's copies agree
+    user = db.session.get(User, user_id)
+    # The choice may have changed during the window: then the notifications stay in the app.
+    if not (user.active and user.email and user.submission_alerts == "immediate"):
+        return 0
+    pieces = list({n.piece_id: n for n in notes if n.piece is not None}.values())
+    if not pieces:
+        return 0
+    key = f"notify:{user_id}:{ids[0]}"
+    if len(pieces) == 1:
+        note = pieces[0]
+        with force_locale(user.locale or "vi"):
+            text = message_for(note.kind, note.params)
+            url = piece_url(note.piece_id)
+            body_text = render_template("mail/notification.txt", user=user, text=text, url=url)
+            body_html = render_template("mail/notification.html", user=user, text=text, url=url)
+        return 1 if queue_mail([user.email], text, body_text, body_html, dedupe_key=key) else 0
+    with force_locale(user.locale or "vi"):
+        subject = str(_l("%(n)d tin, bài mới gửi Ban biên tập", n=len(pieces)))
+        rows = [(n.piece, piece_url(n.piece_id)) for n in pieces]
+        body_text = render_template("mail/digest.txt", user=user, rows=rows, subject=subject)
+        body_html = render_template("mail/digest.html", user=user, rows=rows, subject=subject)
+    return 1 if queue_mail([user.email], subject, body_text, body_html, dedupe_key=key) else 0

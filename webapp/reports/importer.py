@@ -11,6 +11,14 @@ The file: UTF-8, a header row, then one piece per row. Columns (any order):
   without shares the split is equal, the remainder to the first);
 - coefficient: "1,5" or "1.5"; body: HTML or plain text; url: the piece's old address.
 
+Reading is strict, because a file read loosely imports the wrong thing without a word:
+
+- UTF-8 only (with or without a BOM). A file saved as "Unicode Text" (UTF-16) or in
+  Windows-1258 is refused with how to save it as "CSV UTF-8 (Comma delimited)" in Excel.
+- A quote left open is refused on the line it opened on: read loosely, the rows after it
+  would be merged into one cell. Only ``body`` may hold line breaks.
+- An unknown column, or data in a column without a name, is an error.
+
 Rules:
 
 - Every row is checked before anything is written; an error names the row (the header is
@@ -28,6 +36,7 @@ Rules:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import html
@@ -37,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from webapp.auth.models import User
@@ -116,14 +126,36 @@ class NoImporter(ServiceError):
 # --- reading ---
 
 
+SAVE_AS_CSV_UTF8 = _l(
+    "Hãy mở tệp trong Excel, chọn Tệp → Lưu thành (File → Save As), ở ô “Kiểu tệp” "
+    "(Save as type) chọn “CSV UTF-8 (Comma delimited) (*.csv)”, lưu rồi tải tệp đó lên lại."
+)
+
+
 def _decode(data: bytes | str) -> str:
+    """The file's text: UTF-8, with or without a BOM; anything else is refused with how to
+    save the file as "CSV UTF-8" (a legacy encoding decoded loosely would import mojibake)."""
     if isinstance(data, str):
         return data.lstrip("\ufeff")
+    # "Unicode Text" from Excel is UTF-16: a BOM, or NUL bytes between ASCII letters.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise ServiceError(
+            _("Tệp được lưu dạng “Unicode Text” (UTF-16), không phải CSV UTF-8.")
+            + " "
+            + str(SAVE_AS_CSV_UTF8)
+        )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
         raise ServiceError(
-            _("Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dưới dạng “CSV UTF-8”.")
+            _(
+                "Tệp không phải CSV UTF-8 (dòng %(row)d có ký tự không đọc được; có thể tệp được "
+                "lưu bằng bảng mã Windows-1258 hoặc TCVN3).",
+                row=line,
+            )
+            + " "
+            + str(SAVE_AS_CSV_UTF8)
         ) from None
 
 
@@ -135,15 +167,122 @@ def _delimiter(first_line: str) -> str:
     return ","
 
 
+# Only the body may hold line breaks (paragraphs); in any other cell a line break means a
+# quote left open that swallowed the rows after it.
+MULTILINE_COLUMNS = ("body",)
+
+
+@dataclass
+class _QuotedCell:
+    column: int  # its position in the record
+    line: int  # the line its opening quote is on
+    end_line: int = 0  # the line its closing quote is on (or the last line, when none)
+    closed: bool = False  # False: the text ended inside it, or a character follows its close
+    ended: bool = False  # the text ended inside it
+
+
+def _quoted_cells(raw: str, first_line: int, delimiter: str) -> list[_QuotedCell]:
+    """The quoted cells of one record's raw text, with the lines each one opens and closes on;
+    stops at the first one that is not closed properly."""
+    cells: list[_QuotedCell] = []
+    column, line, i, at_start = 0, first_line, 0, True
+    while i < len(raw):
+        char = raw[i]
+        if at_start and char == '"':
+            cell = _QuotedCell(column, line)
+            cells.append(cell)
+            i += 1
+            while i < len(raw):
+                char = raw[i]
+                if char == '"' and raw[i + 1 : i + 2] == '"':
+                    i += 2
+                    continue
+                if char == '"':
+                    cell.closed = raw[i + 1 : i + 2] in ("", delimiter, "\r", "\n")
+                    break
+                if char == "\n" or (char == "\r" and raw[i + 1 : i + 2] != "\n"):
+                    line += 1
+                i += 1
+            else:
+                cell.ended = True
+            cell.end_line = line
+            if not cell.closed:
+                return cells
+            i += 1
+            at_start = False
+            continue
+        if char == delimiter:
+            column += 1
+            at_start = True
+        elif char in "\r\n":
+            if char == "\n" or raw[i + 1 : i + 2] != "\n":
+                line += 1
+            at_start = True
+        else:
+            at_start = False
+        i += 1
+    return cells
+
+
+def _quote_error(
+    raw: str, first_line: int, delimiter: str, column: int | None = None, name: str = ""
+) -> RowError:
+    """The error for a quote gone wrong in one record's raw text, on the line it opened on:
+    the quote not closed properly, else the one of the cell at ``column``."""
+    cells = _quoted_cells(raw, first_line, delimiter)
+    culprit = next((c for c in cells if not c.closed), None)
+    if culprit is None:
+        culprit = next((c for c in cells if c.column == column), None)
+    if culprit is None:
+        culprit = _QuotedCell(column or 0, first_line, first_line)
+    if not culprit.closed and not culprit.ended and culprit.end_line == culprit.line:
+        # "abc"def on one line: a cell closed, then more text; nothing was merged.
+        return RowError(
+            culprit.line,
+            name,
+            _(
+                'Sau dấu ngoặc kép (") đóng một ô phải là dấu phẩy hoặc hết dòng. Hãy sửa ô '
+                "đó rồi tải tệp lên lại."
+            ),
+        )
+    return RowError(
+        culprit.line,
+        name,
+        _(
+            'Dấu ngoặc kép (") mở ở dòng này không được đóng, nên các dòng sau nó bị gộp vào '
+            "một ô. Hãy đóng hoặc xóa dấu ngoặc kép đó rồi tải tệp lên lại."
+        ),
+    )
+
+
+def _swallows_rows(text: str, names: list[str], delimiter: str) -> bool:
+    """A body spanning lines, one of which reads as a whole row of the file: an open quote."""
+    date_at = names.index("published_at")
+    for line in text.splitlines()[1:]:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        if len(cells) == len(names) and parse_day(cells[date_at]) is not None:
+            return True
+    return False
+
+
 def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    """The rows as (row number, {column: text}), blank rows left out; header errors."""
+    """The rows as (row number, {column: text}), blank rows left out; header errors.
+
+    The row number is the file's line number (the header is line 1) where the row ends. A
+    quote left open is an error on the line where it opened: read loosely, it would merge the
+    rows after it into one cell.
+    """
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    delimiter = _delimiter(first_line)
+    lines = list(io.StringIO(text, newline=""))
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return [], [RowError(1, "", _("Tệp trống."))]
+    except csv.Error:
+        return [], [_quote_error("".join(lines[: reader.line_num]), 1, delimiter)]
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     errors = []
     for required in REQUIRED:
@@ -151,27 +290,71 @@ def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowErr
             errors.append(RowError(1, required, _("Thiếu cột bắt buộc.")))
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
-        errors.append(RowError(1, ", ".join(unknown), _("Cột không được hỗ trợ.")))
+        errors.append(
+            RowError(
+                1,
+                ", ".join(unknown),
+                _("Cột không được hỗ trợ. Các cột được dùng: %(names)s.", names=", ".join(COLUMNS)),
+            )
+        )
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         errors.append(RowError(1, ", ".join(repeated), _("Cột bị lặp.")))
     if errors:
         return [], errors
     records = []
-    try:
-        for cells in reader:
-            row = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-                errors.append(RowError(row, "", _("Dòng có nhiều ô hơn tiêu đề.")))
-                continue
-            cells = cells + [""] * (len(names) - len(cells))
-            records.append((row, {n: c.strip() for n, c in zip(names, cells, strict=False) if n}))
-            if len(records) > MAX_ROWS:
-                return [], [RowError(row, "", _("Tệp quá %(n)d dòng: hãy chia nhỏ.", n=MAX_ROWS))]
-    except csv.Error as err:
-        errors.append(RowError(reader.line_num, "", _("Không đọc được dòng: %(e)s", e=str(err))))
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raw = "".join(lines[start - 1 : reader.line_num])
+            errors.append(_quote_error(raw, start, delimiter))
+            if reader.line_num > start:
+                break  # past a quote left open the rest of the file cannot be read reliably
+            end = reader.line_num  # "abc"def on one line: the next line starts a new row
+            continue
+        end = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        broken = next(
+            (
+                i
+                for i, c in enumerate(cells[: len(names)])
+                if ("\n" in c or "\r" in c)
+                and (names[i] not in MULTILINE_COLUMNS or _swallows_rows(c, names, delimiter))
+            ),
+            None,
+        )
+        if broken is not None:
+            raw = "".join(lines[start - 1 : end])
+            errors.append(_quote_error(raw, start, delimiter, broken, names[broken]))
+            break
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
+            errors.append(RowError(end, "", _("Dòng có nhiều ô hơn tiêu đề.")))
+            continue
+        headless = [
+            i + 1 for i, n in enumerate(names) if not n and i < len(cells) and cells[i].strip()
+        ]
+        if headless:
+            errors.append(
+                RowError(
+                    end,
+                    "",
+                    _(
+                        "Ô thứ %(n)s có dữ liệu nhưng cột của nó không có tên ở dòng tiêu đề.",
+                        n=", ".join(map(str, headless)),
+                    ),
+                )
+            )
+            continue
+        cells = cells + [""] * (len(names) - len(cells))
+        records.append((end, {n: c.strip() for n, c in zip(names, cells, strict=False) if n}))
+        if len(records) > MAX_ROWS:
+            return [], [RowError(end, "", _("Tệp quá %(n)d dòng: hãy chia nhỏ.", n=MAX_ROWS))]
     return records, errors
 
 
