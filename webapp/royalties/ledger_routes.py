@@ -41,7 +41,7 @@ from webapp.royalties.models import (
     RoyaltyRuleSet,
 )
 from webapp.royalties.rules import format_coefficient
-from webapp.services import ServiceError, apply_error
+from webapp.services import ServiceError, apply_error, race
 from webapp.taxonomy.models import Genre
 from webapp.timeutil import local_today
 from webapp.units.models import Unit
@@ -273,11 +273,12 @@ def sign(period):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.sign_month(current_user, period)
+        with race(lambda: services.month_conflict(period)):
+            services.sign_month(current_user, period)
+            db.session.commit()
     except ServiceError as err:
         db.session.rollback()
-        return _month_panel(period, 422, month_error=str(err.message))
-    db.session.commit()
+        return _month_panel(period, err.status, month_error=str(err.message))
     flash(_("Đã ký bảng kê nhuận bút %(month)s.", month=period_label(period).lower()), "success")
     return hx_redirect(url_for("royalties.ledger", thang=period))
 
@@ -290,15 +291,18 @@ def pay(period):
     form = PayForm()
     if form.validate_on_submit():
         try:
-            services.pay_month(current_user, period, form.voucher_no.data, form.voucher_date.data)
+            with race(lambda: services.month_conflict(period)):
+                services.pay_month(
+                    current_user, period, form.voucher_no.data, form.voucher_date.data
+                )
+                db.session.commit()
         except services.MonthClosed as err:
             db.session.rollback()
-            return _month_panel(period, 422, pay_form=form, month_error=str(err.message))
+            return _month_panel(period, err.status, pay_form=form, month_error=str(err.message))
         except ServiceError as err:
             db.session.rollback()
             apply_error(form, err)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Đã ghi nhận chi trả nhuận bút %(month)s, chứng từ số %(no)s.",
