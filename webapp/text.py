@@ -15,6 +15,16 @@ def fold(text: str | None) -> str:
     return " ".join(text.lower().split())
 
 
+def person_key(name: str | None) -> str:
+    """A person's name as an identity: NFC, case folded, spaces collapsed.
+
+    Keeps the diacritics: "Lê Văn An" and "Lê Văn Ân" are two people; "LÊ  VĂN AN" and
+    "Lê Văn An" (or the same name typed with combining accents) are one.
+    """
+    text = unicodedata.normalize("NFC", name or "").casefold()
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def slugify(text: str, max_length: int = 180) -> str:
     """A URL-safe slug: "Bầu cử đại biểu" → "bau-cu-dai-bieu"."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -13,8 +13,8 @@ from tests.factories import make_unit, make_user
 from tests.pieces.helpers import draft, genres
 from webapp.extensions import db
 from webapp.pieces.models import PieceState, WorkflowEvent
-from webapp.pieces.services import NotAllowed, StaleError
-from webapp.review.services import InvalidTransition, transition
+from webapp.pieces.services import NotAllowed
+from webapp.review.services import InvalidTransition, PieceConflict, transition
 from webapp.review.workflow import Action
 from webapp.services import ServiceError
 from webapp.timeutil import utcnow
@@ -145,7 +145,9 @@ def test_a_stale_version_is_refused_and_nothing_happens(cast):
     transition(cast["submitter"], piece, Action.SUBMIT)
     seen = piece.version
     transition(cast["holder"], piece, Action.CLAIM, expected_version=seen)
-    with pytest.raises(StaleError, match="vừa được người khác thay đổi"):
+    with pytest.raises(
+        PieceConflict, match=f"đã được nhận biên tập bởi {cast['holder'].full_name}"
+    ):
         transition(cast["other_editor"], piece, Action.CLAIM, expected_version=seen)
     assert piece.claimed_by_id == cast["holder"].id
 

@@ -489,7 +489,7 @@ def test_two_editors_publishing_at_once_accrue_once(app):
         thread.join(timeout=60)
     assert not any(t.is_alive() for t in threads), "a publisher is stuck"
     assert errors == []
-    assert sorted(outcomes) == ["StaleError", "published"]
+    assert sorted(outcomes) == ["PieceConflict", "published"]
 
     with app.app_context():
         events = db.session.scalars(

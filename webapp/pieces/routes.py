@@ -21,7 +21,7 @@ from webapp.pieces.services import NotAllowed
 from webapp.review import workflow
 from webapp.roles import Role
 from webapp.sanitize import plain_text
-from webapp.services import ServiceError, apply_error
+from webapp.services import ServiceError, apply_error, race
 from webapp.taxonomy.models import Category, Genre, Topic
 from webapp.text import fold
 from webapp.timeutil import LOCAL_TZ
@@ -335,7 +335,7 @@ def _modifiers_in_force():
 @WRITERS
 def act(piece_id, action):
     """Apply one workflow action from the piece page or the queue."""
-    from webapp.review.services import transition
+    from webapp.review.services import conflict_for, transition
 
     try:
         action = workflow.Action(action)
@@ -357,18 +357,26 @@ def act(piece_id, action):
         except ValueError:
             publish_at = None
     try:
-        transition(
-            current_user,
-            piece,
-            action,
-            expected_version=request.form.get("version"),
-            comment=request.form.get("comment", ""),
-            coefficient=request.form.get("coefficient"),
-            modifiers=request.form.getlist("modifiers")
-            if action is workflow.Action.APPROVE
-            else None,
-            publish_at=publish_at,
-        )
+        # A race lost at the commit is told like one lost in the service: who won, and when.
+        with race(lambda: conflict_for(piece_id, action)):
+            transition(
+                current_user,
+                piece,
+                action,
+                expected_version=request.form.get("version"),
+                comment=request.form.get("comment", ""),
+                coefficient=request.form.get("coefficient"),
+                modifiers=request.form.getlist("modifiers")
+                if action is workflow.Action.APPROVE
+                else None,
+                publish_at=publish_at,
+            )
+            if workflow.can_view(current_user, piece):
+                result = url_for("pieces.show", piece_id=piece.id)
+            else:
+                result = url_for("dashboard.home")
+            # Commits the action with this form's token: a resend answers the same.
+            done = idempotency.finish(redirect=result)
     except NotAllowed:
         db.session.rollback()
         abort(403)
@@ -385,12 +393,8 @@ def act(piece_id, action):
                 status=409,
             )
         context = _show_context(piece, action_form=str(err.message), failed_action=action)
-        return render("pieces/show.html", "pieces/_actions.html", status=422, **context)
-    if workflow.can_view(current_user, piece):
-        result = url_for("pieces.show", piece_id=piece.id)
-    else:
-        result = url_for("dashboard.home")
-    if (done := idempotency.finish(redirect=result)) is not None:
+        return render("pieces/show.html", "pieces/_actions.html", status=err.status, **context)
+    if done is not None:
         return _acted(db.get_or_404(Piece, piece_id), done["redirect"])
     flash(_("Đã thực hiện: %(action)s.", action=action.label), "success")
     return _acted(piece, result)

@@ -15,14 +15,14 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.notifications import services as notifications
 from webapp.pieces.models import Piece, PieceState, WorkflowEvent
-from webapp.pieces.services import NotAllowed, check_version, flush_or_stale, problems_before_submit
+from webapp.pieces.services import NotAllowed, StaleError, problems_before_submit
 from webapp.review import workflow
 from webapp.review.workflow import Action
 from webapp.royalties import rules
 from webapp.royalties import services as royalties
-from webapp.services import ServiceError
+from webapp.services import Conflict, ServiceError, race
 from webapp.text import slugify
-from webapp.timeutil import local_today, utcnow
+from webapp.timeutil import local_today, to_local, utcnow
 
 # States whose pieces a new submission is compared with.
 COMPARED_STATES = (
@@ -37,6 +37,40 @@ COMPARED_STATES = (
 
 class InvalidTransition(ServiceError):
     """The piece is not in a state where this action applies (someone else may have acted)."""
+
+
+class PieceConflict(InvalidTransition, Conflict):
+    """Someone else acted on the piece first: says who did what, and when (409)."""
+
+
+def conflict_for(piece_id: int, action: Action) -> ServiceError:
+    """The refusal for the loser of a race on a piece, from the winner's WorkflowEvent.
+
+    Reads what is committed now: call it after the loser's transaction was rolled back.
+    """
+    event = db.session.scalar(
+        select(WorkflowEvent)
+        .where(WorkflowEvent.piece_id == piece_id)
+        .order_by(WorkflowEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return StaleError()
+    try:
+        done = workflow.ACTION_DONE[Action(event.action)]
+    except ValueError:
+        done = event.action
+    return PieceConflict(
+        _(
+            "Tin bài đã được %(done)s bởi %(who)s lúc %(when)s. "
+            "Thao tác “%(action)s” của bạn chưa được thực hiện; "
+            "trang đã được tải lại với trạng thái hiện tại.",
+            done=done,
+            who=event.actor.full_name if event.actor is not None else _("hệ thống"),
+            when=to_local(event.created_at).strftime("%H:%M %d/%m/%Y"),
+            action=action.label,
+        )
+    )
 
 
 def transition(
@@ -54,8 +88,12 @@ def transition(
     """Move ``piece`` by ``action``; ``user`` is None only for the job runner."""
     now = now or utcnow()
     rule = workflow.TRANSITIONS[action]
-    check_version(piece, expected_version)
+    if expected_version not in (None, "") and int(expected_version) != piece.version:
+        raise conflict_for(piece.id, action)
     if piece.state not in rule.sources:
+        conflict = conflict_for(piece.id, action)
+        if isinstance(conflict, PieceConflict):
+            raise conflict
         raise InvalidTransition(
             _(
                 "Tin, bài đang ở trạng thái “%(state)s”, không thể “%(action)s”. "
@@ -72,29 +110,33 @@ def transition(
 
     source = piece.state
     target = workflow.target_state(action, piece)
-    _before(
-        action,
-        user,
-        piece,
-        coefficient=coefficient,
-        modifiers=modifiers,
-        publish_at=publish_at,
-        now=now,
-    )
-    piece.state = target
-    piece.updated_at = now
-    event = WorkflowEvent(
-        piece_id=piece.id,
-        actor_id=user.id if user is not None else None,
-        action=action.value,
-        from_state=source.value,
-        to_state=target.value,
-        comment=comment[:5000],
-        created_at=now,
-    )
-    db.session.add(event)
-    flush_or_stale()
-    _after(action, user, piece, comment=comment)
+    piece_id = piece.id
+    # Whatever the other editor's transaction did first (moved the version on, took a unique
+    # key, held the row), the loser is told who won and when, not shown an error page.
+    with race(lambda: conflict_for(piece_id, action)):
+        _before(
+            action,
+            user,
+            piece,
+            coefficient=coefficient,
+            modifiers=modifiers,
+            publish_at=publish_at,
+            now=now,
+        )
+        piece.state = target
+        piece.updated_at = now
+        event = WorkflowEvent(
+            piece_id=piece.id,
+            actor_id=user.id if user is not None else None,
+            action=action.value,
+            from_state=source.value,
+            to_state=target.value,
+            comment=comment[:5000],
+            created_at=now,
+        )
+        db.session.add(event)
+        db.session.flush()
+        _after(action, user, piece, comment=comment)
     return event
 
 

@@ -56,6 +56,25 @@ ACTION_LABELS = {
 }
 
 
+# What an action did, for "Tin bài đã được … bởi … lúc …" when someone else acted first.
+ACTION_DONE = {
+    Action.SUBMIT: _l("gửi Ban biên tập"),
+    Action.WITHDRAW: _l("rút lại"),
+    Action.CLAIM: _l("nhận biên tập"),
+    Action.RELEASE: _l("trả về hàng chờ"),
+    Action.RETURN: _l("trả lại đơn vị"),
+    Action.REJECT: _l("từ chối"),
+    Action.APPROVE: _l("duyệt"),
+    Action.SIGN_OFF: _l("ký duyệt"),
+    Action.REFUSE_SIGNOFF: _l("trả lại biên tập viên, không ký duyệt"),
+    Action.PUBLISH: _l("đăng"),
+    Action.SCHEDULE: _l("hẹn giờ đăng"),
+    Action.UNSCHEDULE: _l("hủy hẹn giờ đăng"),
+    Action.UNPUBLISH: _l("gỡ"),
+    Action.PUBLISH_DUE: _l("tự động đăng theo giờ hẹn"),
+}
+
+
 class Who(StrEnum):
     OWNER = "owner"  # the submitter, or a contributor of the piece's unit
     EDITOR = "editor"  # any editor or chief editor

@@ -30,6 +30,7 @@ from webapp.royalties.models import (
 from webapp.royalties.rules import format_coefficient
 from webapp.services import ServiceError
 from webapp.taxonomy.models import Genre
+from webapp.text import person_key
 from webapp.units.models import Unit
 
 ROUNDINGS = ("half_up", "down", "up")
@@ -589,7 +590,7 @@ def _check_payee(values: dict, payee: Payee | None = None) -> dict:
         clash = db.session.scalar(
             select(Payee.id).where(
                 Payee.user_id.is_(None),
-                func.lower(Payee.full_name) == name.lower(),
+                Payee.normalized_name == person_key(name)[:120],
                 Payee.id != (payee.id if payee else 0),
             )
         )

@@ -42,7 +42,7 @@ from webapp.royalties.models import (
     RoyaltyRuleSet,
 )
 from webapp.royalties.rules import format_coefficient
-from webapp.services import ServiceError, apply_error
+from webapp.services import ServiceError, apply_error, race
 from webapp.taxonomy.models import Genre
 from webapp.timeutil import local_today
 from webapp.units.models import Unit
@@ -276,11 +276,14 @@ def sign(period):
     if (done := idempotency.replay()) is not None:  # this very form has signed already
         return hx_redirect(done["redirect"])
     try:
-        services.sign_month(current_user, period)
+        with race(lambda: services.month_conflict(period)):
+            services.sign_month(current_user, period)
+            # Commits the signature with this form's token: a resend answers the same.
+            done = idempotency.finish(redirect=url_for("royalties.ledger", thang=period))
     except ServiceError as err:
         db.session.rollback()
-        return _month_panel(period, 422, month_error=str(err.message))
-    if (done := idempotency.finish(redirect=url_for("royalties.ledger", thang=period))) is not None:
+        return _month_panel(period, err.status, month_error=str(err.message))
+    if done is not None:
         return hx_redirect(done["redirect"])
     flash(_("Đã ký bảng kê nhuận bút %(month)s.", month=period_label(period).lower()), "success")
     return hx_redirect(url_for("royalties.ledger", thang=period))
@@ -296,16 +299,20 @@ def pay(period):
         if (done := idempotency.replay()) is not None:  # this very form has paid already
             return hx_redirect(done["redirect"])
         try:
-            services.pay_month(current_user, period, form.voucher_no.data, form.voucher_date.data)
+            with race(lambda: services.month_conflict(period)):
+                services.pay_month(
+                    current_user, period, form.voucher_no.data, form.voucher_date.data
+                )
+                # Commits the payment with this form's token: a resend answers the same.
+                done = idempotency.finish(redirect=url_for("royalties.ledger", thang=period))
         except services.MonthClosed as err:
             db.session.rollback()
-            return _month_panel(period, 422, pay_form=form, month_error=str(err.message))
+            return _month_panel(period, err.status, pay_form=form, month_error=str(err.message))
         except ServiceError as err:
             db.session.rollback()
             apply_error(form, err)
         else:
-            result = url_for("royalties.ledger", thang=period)
-            if (done := idempotency.finish(redirect=result)) is not None:
+            if done is not None:
                 return hx_redirect(done["redirect"])
             flash(
                 _(
@@ -315,7 +322,7 @@ def pay(period):
                 ),
                 "success",
             )
-            return hx_redirect(result)
+            return hx_redirect(url_for("royalties.ledger", thang=period))
     return _month_panel(period, 422, pay_form=form)
 
 

@@ -12,10 +12,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
+from webapp.text import person_key
 from webapp.timeutil import utcnow
 
 
@@ -172,10 +174,32 @@ class Payee(db.Model):
     """Someone who can be paid: a user, or an outside person."""
 
     __tablename__ = "payees"
+    __table_args__ = (
+        # One payee per person, held by the database. Staff: the user (user_id is unique).
+        # Outside people: the normalized name and the unit; a NULL unit is a key of its own
+        # (NULLs never clash in a unique index, hence the second index).
+        Index(
+            "uq_payees_outside_name_unit",
+            "normalized_name",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("user_id IS NULL AND unit_id IS NOT NULL"),
+            postgresql_where=text("user_id IS NULL AND unit_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_payees_outside_name_no_unit",
+            "normalized_name",
+            unique=True,
+            sqlite_where=text("user_id IS NULL AND unit_id IS NULL"),
+            postgresql_where=text("user_id IS NULL AND unit_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     full_name: Mapped[str] = mapped_column(String(120), index=True)
+    # person_key(full_name): NFC, case folded, spaces collapsed; kept in step by _keyed.
+    normalized_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     pen_name: Mapped[str] = mapped_column(String(120), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     tax_code: Mapped[str] = mapped_column(String(20), default="")
@@ -187,6 +211,11 @@ class Payee(db.Model):
 
     unit = relationship("Unit", lazy="joined")
     user = relationship("User")
+
+    @validates("full_name")
+    def _keyed(self, _key, value):
+        self.normalized_name = person_key(value)[:120]
+        return value
 
 
 class MonthState(StrEnum):
@@ -218,9 +247,14 @@ class RoyaltyMonth(db.Model):
     paid_at: Mapped[datetime | None]
     voucher_no: Mapped[str] = mapped_column(String(60), default="")
     voucher_date: Mapped[date | None]
+    # Optimistic lock: signing and paying each check and bump it, so of two people signing
+    # or paying the same month at once the database lets one through.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     signed_by = relationship("User", foreign_keys=[signed_by_id])
     paid_by = relationship("User", foreign_keys=[paid_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class EntryKind(StrEnum):

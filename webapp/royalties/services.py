@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record
@@ -32,7 +33,8 @@ from webapp.royalties.models import (
     TaxRule,
 )
 from webapp.royalties.rules import rule_set_on
-from webapp.services import ServiceError
+from webapp.services import Conflict, ServiceError
+from webapp.text import person_key
 from webapp.timeutil import local_today, to_local, utcnow
 
 PAYMENT_DUE_DAYS = 60  # Nghị định 18/2014: royalties are paid within 60 days of publication
@@ -42,6 +44,10 @@ ADJUSTMENT_KEY_PREFIX = "adj:"
 
 class MonthClosed(ServiceError):
     """A signed or paid month never changes."""
+
+
+class MonthConflict(MonthClosed, Conflict):
+    """Someone else signed or paid the month first: says who and when (409)."""
 
 
 # --- looking things up -------------------------------------------------------------------
@@ -82,30 +88,47 @@ def period_bounds(period: str) -> tuple[date, date]:
     return first, last
 
 
-def month(period: str, create: bool = True) -> RoyaltyMonth | None:
-    found = db.session.scalar(select(RoyaltyMonth).where(RoyaltyMonth.period == period))
+def month(period: str, create: bool = True, lock: str | None = None) -> RoyaltyMonth | None:
+    """The month's row; created open when missing (``create``).
+
+    ``lock="share"``: held until the transaction ends, so the month cannot be signed or paid
+    meanwhile (writing a line into it). ``lock="update"``: held to sign or pay it; waits for
+    the writers of lines and makes them wait. PostgreSQL only; SQLite has one writer at a
+    time anyway. Either way the row is read again, not taken from the session.
+    """
+    query = select(RoyaltyMonth).where(RoyaltyMonth.period == period)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share").execution_options(
+            populate_existing=True
+        )
+    found = db.session.scalar(query)
     if found is None and create:
         # Two publications may open a new month at once: the unique period keeps one row,
-        # and the loser of the race reads the winner's.
+        # and the loser of the race reads the winner's. A row this transaction inserted is
+        # locked by it until the commit.
         try:
             with db.session.begin_nested():
                 found = RoyaltyMonth(period=period, state=MonthState.OPEN)
                 db.session.add(found)
         except IntegrityError:
-            found = db.session.scalar(select(RoyaltyMonth).where(RoyaltyMonth.period == period))
+            found = db.session.scalar(query)
     return found
 
 
 def open_period_for(day: date) -> str:
-    """The month a line for ``day`` goes to: its own if still open, else the next open one."""
+    """The month a line for ``day`` goes to: its own if still open, else the next open one.
+
+    The month found stays locked (shared) until the caller's transaction ends: a month
+    being signed or paid makes this wait, then read it signed and go on to the next one.
+    """
     period = period_of(day)
-    while month(period).state is not MonthState.OPEN:
+    while month(period, lock="share").state is not MonthState.OPEN:
         period = next_period(period)
     return period
 
 
 def _ensure_open(period: str) -> None:
-    if month(period).state is not MonthState.OPEN:
+    if month(period, lock="share").state is not MonthState.OPEN:
         raise MonthClosed(
             _("Tháng %(period)s đã ký hoặc đã chi trả, không thể thay đổi.", period=_label(period))
         )
@@ -119,29 +142,46 @@ def _label(period: str) -> str:
 # --- payees ----------------------------------------------------------------------------------
 
 
+def _found_or_added(query, **values) -> Payee:
+    """The payee ``query`` finds, else one added with ``values``, by an upsert.
+
+    Two publications naming the same person at once both insert; the unique indexes keep
+    one row (ON CONFLICT DO NOTHING, the loser waits for the winner's commit), and both
+    read it back.
+    """
+    payee = db.session.scalar(query)
+    if payee is not None:
+        return payee
+    db.session.flush()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values.setdefault("normalized_name", person_key(values["full_name"])[:120])
+    db.session.execute(insert(Payee.__table__).values(**values).on_conflict_do_nothing())
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
 def payee_for_user(user) -> Payee:
-    payee = db.session.scalar(select(Payee).where(Payee.user_id == user.id))
-    if payee is None:
-        payee = Payee(user_id=user.id, full_name=user.full_name, unit_id=user.unit_id)
-        db.session.add(payee)
-        db.session.flush()
-    return payee
+    """A member of staff: one payee per account."""
+    return _found_or_added(
+        select(Payee).where(Payee.user_id == user.id),
+        user_id=user.id,
+        full_name=user.full_name,
+        unit_id=user.unit_id,
+    )
 
 
 def payee_for_name(name: str, unit_id: int | None) -> Payee:
-    """An outside person, found by name (ignoring case) or added."""
-    name = " ".join(name.split())
-    payee = db.session.scalar(
-        select(Payee)
-        .where(Payee.user_id.is_(None), func.lower(Payee.full_name) == name.lower())
-        .order_by(Payee.id)
-        .limit(1)
+    """An outside person: found by name (normalized: case, spaces, Unicode form) and unit,
+    or added."""
+    name = " ".join(name.split())[:120]
+    key = person_key(name)[:120]
+    same_unit = Payee.unit_id == unit_id if unit_id is not None else Payee.unit_id.is_(None)
+    return _found_or_added(
+        select(Payee).where(Payee.user_id.is_(None), Payee.normalized_name == key, same_unit),
+        full_name=name,
+        normalized_name=key,
+        unit_id=unit_id,
     )
-    if payee is None:
-        payee = Payee(full_name=name, unit_id=unit_id)
-        db.session.add(payee)
-        db.session.flush()
-    return payee
 
 
 def _author_payee(author, unit_id) -> Payee:
@@ -321,7 +361,7 @@ def reverse_for_piece(piece: Piece, actor=None, reason: str = "") -> dict[str, i
     done = {"reversed": 0, "adjusted": 0, "flagged": 0}
     flagged = False
     for line in _open_lines(piece):
-        state = month(line.period).state
+        state = month(line.period, lock="share").state
         if state is MonthState.PAID:
             flagged = True
             continue
@@ -413,31 +453,83 @@ def adjust(actor, entry: RoyaltyEntry, delta: int, note: str) -> RoyaltyEntry:
 # --- months ----------------------------------------------------------------------------------
 
 
+def _when(moment) -> str:
+    return to_local(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def month_conflict(period: str) -> MonthClosed:
+    """The refusal for the loser of a race on a month: who signed or paid it, and when.
+
+    Reads what is committed now: call it after the loser's transaction was rolled back.
+    """
+    found = month(period, create=False)
+    if found is not None and found.state is MonthState.PAID:
+        return MonthConflict(
+            _(
+                "Tháng %(period)s đã được chi trả bởi %(who)s lúc %(when)s "
+                "(chứng từ số %(no)s). Trang đã được tải lại với trạng thái hiện tại.",
+                period=_label(period),
+                who=found.paid_by.full_name if found.paid_by else "",
+                when=_when(found.paid_at),
+                no=found.voucher_no,
+            )
+        )
+    if found is not None and found.state is MonthState.SIGNED:
+        return MonthConflict(
+            _(
+                "Tháng %(period)s đã được ký bởi %(who)s lúc %(when)s. "
+                "Trang đã được tải lại với trạng thái hiện tại.",
+                period=_label(period),
+                who=found.signed_by.full_name if found.signed_by else "",
+                when=_when(found.signed_at),
+            )
+        )
+    return MonthConflict(
+        _(
+            "Tháng %(period)s vừa được người khác thay đổi. Vui lòng xem lại rồi thao tác lại.",
+            period=_label(period),
+        )
+    )
+
+
 def sign_month(actor, period: str) -> RoyaltyMonth:
-    """The chief editor signs the month's sheet: from now on it never changes."""
-    target = month(period)
+    """The chief editor signs the month's sheet: from now on it never changes.
+
+    The month's row is locked first: a publication writing into it finishes before, or
+    waits and then finds it signed and goes on to the next month.
+    """
+    target = month(period, lock="update")
     if target.state is not MonthState.OPEN:
-        raise MonthClosed(_("Tháng %(period)s đã được ký trước đó.", period=_label(period)))
+        raise month_conflict(period)
     target.state = MonthState.SIGNED
     target.signed_by_id = actor.id
     target.signed_at = utcnow()
     record(actor, "sign", target, {"state": ["open", "signed"]}, label=period)
+    db.session.flush()
     return target
 
 
 def pay_month(actor, period: str, voucher_no: str, voucher_date: date) -> RoyaltyMonth:
     """The accountant records the payment: voucher number and date; the batch is frozen."""
-    target = month(period)
+    target = month(period, lock="update")
     if target.state is MonthState.OPEN:
         raise MonthClosed(_("Tháng %(period)s chưa được Trưởng ban ký.", period=_label(period)))
     if target.state is MonthState.PAID:
-        raise MonthClosed(_("Tháng %(period)s đã được chi trả.", period=_label(period)))
+        raise month_conflict(period)
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise ServiceError(_("Vui lòng nhập số chứng từ."), "voucher_no")
     if voucher_date is None:
         raise ServiceError(_("Vui lòng nhập ngày chứng từ."), "voucher_date")
     current = batch(period, voucher_date)
+    if not current.lines:
+        raise ServiceError(
+            _(
+                "Tháng %(period)s không có khoản nhuận bút nào phải trả: không thể ghi nhận "
+                "chi trả. Số chứng từ chưa được dùng.",
+                period=_label(period),
+            )
+        )
     for line in current.lines:
         db.session.add(
             PaymentLine(
