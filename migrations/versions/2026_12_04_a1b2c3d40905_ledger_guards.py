@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a1b2c3d40905"
-down_revision = "e7f8a9b0c1d2"
+down_revision = "a1b2c3d40906"
 branch_labels = None
 depends_on = None
 
