@@ -63,7 +63,8 @@ class Config:
     LANGUAGES = ("vi", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    # Unset: no mail goes out; it is kept in the local mailbox ("Thư đã gửi" in the app).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.auth import bp as auth_bp
     from webapp.dashboard import bp as dashboard_bp
+    from webapp.mail import bp as mail_bp
     from webapp.notifications import bp as notifications_bp
     from webapp.pieces import bp as pieces_bp
     from webapp.public import bp as public_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     # These packages keep their views out of __init__, so that importing their services
     # or pure modules pulls in no view; the views are attached here.
     for package in (
+        "mail",
         "notifications",
         "pieces",
         "public",
@@ -114,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(reminders_bp, url_prefix="/nhac-nho")
     app.register_blueprint(reports_bp, url_prefix="/bao-cao")
     app.register_blueprint(royalties_bp, url_prefix="/nhuan-but")

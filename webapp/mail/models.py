@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -51,6 +52,9 @@ class OutboxMessage(db.Model):
     # A try timed out after the whole message had been handed over: it may have been delivered.
     # The retry waits longer (and carries the same Message-ID); the outbox screen says so.
     maybe_sent: Mapped[bool] = mapped_column(default=False)
+    # Delivered to the local mailbox ("Thư đã gửi") because no mail server is set: readable
+    # in the app, never sent out.
+    kept_locally: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     attempts_log: Mapped[list["MailAttempt"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="MailAttempt.id"

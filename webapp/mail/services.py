@@ -137,6 +137,16 @@ class _SMTP(smtplib.SMTP):
             self.content_sent = True
 
 
+def local_mailbox() -> bool:
+    """No mail server set: mail is kept in the local mailbox, readable at "Thư đã gửi"."""
+    return not current_app.config.get("MAIL_SERVER")
+
+
+def as_received(message: OutboxMessage) -> Message:
+    """The message as its recipient gets it: headers and parts."""
+    return _build(message)
+
+
 def send_now(message: OutboxMessage) -> None:
     """Hand one message to the SMTP server; raises on failure, ``MaybeSent`` when the content
     went out but its answer did not come back."""
@@ -210,7 +220,10 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
             message.message_id = new_message_id()
             db.session.commit()  # kept before the try, so every later try carries the same
         try:
-            send_now(message)
+            if local_mailbox():
+                message.kept_locally = True  # delivered where the admin reads it
+            else:
+                send_now(message)
         except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
             # that cannot even be built must not stay leased and hold up every one after it.
             if not isinstance(err, smtplib.SMTPException | OSError | MaybeSent):
