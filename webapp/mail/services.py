@@ -98,13 +98,17 @@ def _build(message: OutboxMessage) -> Message:
 
 def send_now(message: OutboxMessage) -> None:
     """Hand one message to the SMTP server; raises on failure."""
+    _send(_build(message), message.recipients)
+
+
+def _send(email: Message, recipients: list[str]) -> None:
     config = current_app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(_build(message), to_addrs=message.recipients)
+        smtp.send_message(email, to_addrs=recipients)
 
 
 def _lease(message_id: int, now: datetime) -> bool:
@@ -142,14 +146,10 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
     for message_id in due:
         if not _lease(message_id, now):
             continue
+        error = _send_outside_transaction(message_id)
         message = db.session.get(OutboxMessage, message_id)
-        try:
-            send_now(message)
-        except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
-            # that cannot even be built must not stay leased and hold up every one after it.
-            if not isinstance(err, smtplib.SMTPException | OSError):
-                current_app.logger.exception("mail %s could not be sent", message_id)
-            _record_failure(message, err, now)
+        if error is not None:
+            _record_failure(message, error, now)
             counts["failed" if message.status is MailStatus.FAILED else "retry"] += 1
         else:
             message.status = MailStatus.SENT
@@ -160,6 +160,31 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
             counts["sent"] += 1
         db.session.commit()
     return counts
+
+
+def _send_outside_transaction(message_id: int) -> Exception | None:
+    """Build and send one leased message; the failure, if any.
+
+    The message is read, the transaction ended, and only then is the SMTP server called:
+    no transaction (on SQLite, no write lock) stays open while it takes its time. The lease
+    keeps other runners off the message meanwhile.
+    """
+    message = db.session.get(OutboxMessage, message_id)
+    try:
+        email, recipients = _build(message), message.recipients
+    except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
+        # that cannot even be built must not stay leased and hold up every one after it.
+        current_app.logger.exception("mail %s could not be built", message_id)
+        db.session.commit()
+        return err
+    db.session.commit()
+    try:
+        _send(email, recipients)
+    except Exception as err:  # noqa: BLE001
+        if not isinstance(err, smtplib.SMTPException | OSError):
+            current_app.logger.exception("mail %s could not be sent", message_id)
+        return err
+    return None
 
 
 def _record_failure(message: OutboxMessage, err: Exception, now: datetime) -> None:
