@@ -14,7 +14,7 @@ writer (WAL lets readers and the writer work side by side). A GET that must writ
 PostgreSQL needs none of this: these helpers do nothing there.
 """
 
-from flask import g, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 
 from webapp.extensions import db
 
@@ -29,7 +29,10 @@ def wants_write_lock() -> bool:
     if has_app_context() and g.get("sqlite_write_lock"):
         return True
     if has_request_context():
-        return request.method not in READ_METHODS
+        if request.method in READ_METHODS:
+            return False
+        view = current_app.view_functions.get(request.endpoint)
+        return not getattr(view, "reads_first", False)
     return True  # the job runner, the CLI, seed-demo: they are there to write
 
 
@@ -38,6 +41,14 @@ def begin(conn) -> None:
     immediate = wants_write_lock()
     conn.info[_INFO_KEY] = immediate
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def reads_first(view):
+    """Mark a POST view that does slow reading work before it writes (sign-in checks a
+    password hash): it begins deferred and calls ``take_write_lock()`` before its first
+    write, so that other writers do not wait through the slow part."""
+    view.reads_first = True
+    return view
 
 
 def take_write_lock() -> None:

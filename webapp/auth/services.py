@@ -36,8 +36,12 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not user.check_password(password or "") or not user.active:
         return None
-    user.last_login_at = utcnow()
     return user
+
+
+def record_login(user: User) -> None:
+    """Note the time of a successful sign-in."""
+    user.last_login_at = utcnow()
 
 
 def change_password(user: User, current: str, new: str) -> bool:
