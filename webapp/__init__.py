@@ -195,3 +195,11 @@ def _sqlite_begin(conn):
     instead of failing (see webapp/dblocks.py)."""
     if conn.dialect.name == "sqlite":
         dblocks.begin(conn)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_check(conn, cursor, statement, parameters, context, executemany):
+    if conn.dialect.name == "sqlite":
+        dblocks.warn_write_in_read_transaction(
+            conn, cursor, statement, parameters, context, executemany
+        )

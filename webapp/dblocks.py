@@ -87,3 +87,21 @@ def engine_options(uri: str, options: dict) -> dict:
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", -1)
     return options
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def warn_write_in_read_transaction(conn, cursor, statement, parameters, context, executemany):
+    """The engine's "before_cursor_execute" hook on SQLite: a write inside a transaction that
+    began deferred works alone but fails at once beside another writer. Say so in the log,
+    with the request, so that the view gets its ``take_write_lock()``."""
+    if conn.info.get(_INFO_KEY, True) or not statement.lstrip().upper().startswith(_WRITES):
+        return
+    where = f"{request.method} {request.path}" if has_request_context() else "outside a request"
+    current_app.logger.warning(
+        "SQLite: a write in a read transaction (%s) may fail with 'database is locked' beside "
+        "another writer; call dblocks.take_write_lock() before it: %s",
+        where,
+        statement.split("\n", 1)[0][:120],
+    )
