@@ -129,6 +129,10 @@ def test_backup_round_trip_restores_every_row_and_every_file(source, target, tmp
     for name in before:
         assert after[name] == before[name], f"table {name} differs after the restore"
     assert _files(Path(target.config["UPLOAD_DIR"])) == uploads
+    # Reading the backup left it as it was: nothing added beside the files of the manifest.
+    listed = {"manifest.json", manifest["database"]["path"]}
+    listed |= {f"uploads/{f['path']}" for f in manifest["uploads"]}
+    assert set(_files(out)) == listed
 
     # The restored instance finds every file with its checksum.
     result = target.test_cli_runner().invoke(args=["check-files"])

@@ -13,6 +13,7 @@ upload folder) that already holds data unless told to replace it.
 """
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -52,10 +53,14 @@ def _sqlite_path() -> Path:
     return Path(database)
 
 
-def _libpq_url() -> str:
-    """The database URL as pg_dump and pg_restore understand it (no SQLAlchemy driver)."""
+def _libpq() -> tuple[str, dict]:
+    """The database URL as pg_dump and pg_restore understand it (no SQLAlchemy driver), and
+    their environment: the password goes there, not on the command line others can see."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
 
 
 def _pg_tool(name: str) -> str:
@@ -68,8 +73,8 @@ def _pg_tool(name: str) -> str:
     return found
 
 
-def _run(args: list[str]) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
+def _run(args: list[str], env: dict) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} thất bại: {result.stderr.strip()[:2000]}")
 
@@ -126,11 +131,14 @@ def create_backup(out: Path) -> dict:
             # The online backup API: a consistent copy while the web server and the job
             # runner keep working (it restarts by itself when they write meanwhile).
             source.backup(target)
+            # A self-contained file: reading the backup later writes nothing beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
             source.close()
     elif engine == "postgresql":
         database_file = PG_FILE
+        url, env = _libpq()
         _run(
             [
                 _pg_tool("pg_dump"),
@@ -138,8 +146,9 @@ def create_backup(out: Path) -> dict:
                 "--no-owner",
                 "--no-privileges",
                 f"--file={out / database_file}",
-                f"--dbname={_libpq_url()}",
-            ]
+                f"--dbname={url}",
+            ],
+            env,
         )
     else:
         raise BackupError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu {engine}.")
@@ -243,6 +252,7 @@ def restore_backup(source: Path, force: bool = False) -> dict:
             target.close()
             backup.close()
     else:
+        url, env = _libpq()
         _run(
             [
                 _pg_tool("pg_restore"),
@@ -252,9 +262,10 @@ def restore_backup(source: Path, force: bool = False) -> dict:
                 "--no-privileges",
                 "--single-transaction",
                 "--exit-on-error",
-                f"--dbname={_libpq_url()}",
+                f"--dbname={url}",
                 str(source / manifest["database"]["path"]),
-            ]
+            ],
+            env,
         )
         db.engine.dispose()
 
