@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config
-from webapp import access, errors, formatting, idempotency
+from webapp import access, dblocks, errors, formatting, idempotency
 from webapp.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -33,6 +33,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dblocks.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -156,11 +159,14 @@ def _register_template_context(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from webapp.backup.cli import backup_command, check_files_command
     from webapp.cli import seed_demo_command
     from webapp.jobs import jobs_command
     from webapp.royalties.cli import royalties_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(check_files_command)
     app.cli.add_command(jobs_command)
     app.cli.add_command(import_module("webapp.reminders.cli").reminders_command)
     app.cli.add_command(royalties_command)
@@ -187,12 +193,24 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # A writer waits for another up to the busy timeout (the driver's `timeout` says the same).
+    cursor.execute(f"PRAGMA busy_timeout={dblocks.BUSY_TIMEOUT * 1000}")
+    # WAL: readers never wait for the writer, nor the writer for readers.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """Writers take the write lock when they begin, so that they wait for each other
+    instead of failing (see webapp/dblocks.py)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        dblocks.begin(conn)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_check(conn, cursor, statement, parameters, context, executemany):
+    if conn.dialect.name == "sqlite":
+        dblocks.warn_write_in_read_transaction(
+            conn, cursor, statement, parameters, context, executemany
+        )

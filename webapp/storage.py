@@ -6,6 +6,7 @@ touching the callers. Keys are random (never the uploader's file name), sharded 
 two-character folder so that no folder grows to hundreds of thousands of entries.
 """
 
+import hashlib
 import re
 import secrets
 from pathlib import Path
@@ -55,6 +56,28 @@ def read(key: str) -> bytes:
 def delete(key: str) -> None:
     """Remove the file; a file already gone is fine (deleting twice is not an error)."""
     path(key).unlink(missing_ok=True)
+
+
+def checksum(data: bytes) -> str:
+    """The sha256 (hex) kept beside each stored file, to tell a damaged or swapped file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_checksum(file_path: Path) -> str:
+    """The sha256 of a file on disk, read in pieces (an attachment may be 20 MB)."""
+    digest = hashlib.sha256()
+    with file_path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def files_on_disk() -> list[str]:
+    """Every file under UPLOAD_DIR, as a path relative to it ("3f/3fa2…c1.jpg")."""
+    root = Path(current_app.config["UPLOAD_DIR"])
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def exists(key: str) -> bool:

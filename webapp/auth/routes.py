@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from config import Config
+from webapp import dblocks
 from webapp.access import public, signed_in
 from webapp.auth import bp, services, two_factor_routes
 from webapp.auth.forms import ChangePasswordForm, LoginForm
@@ -24,6 +25,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @public
+@dblocks.reads_first  # the password check must not hold SQLite's write lock
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
@@ -37,6 +39,8 @@ def login():
                 user, form.remember.data, _safe_next(request.args.get("next"))
             )
         if user is not None:
+            dblocks.take_write_lock()
+            services.record_login(user)
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))

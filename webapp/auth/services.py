@@ -38,7 +38,6 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not user.check_password(password or "") or not user.active:
         return None
-    user.last_login_at = utcnow()
     return user
 
 
@@ -54,6 +53,11 @@ def demo_accounts() -> list[User]:
         )
     }
     return [found[n] for n in names if n in found]
+
+
+def record_login(user: User) -> None:
+    """Note the time of a successful sign-in."""
+    user.last_login_at = utcnow()
 
 
 def change_password(user: User, current: str, new: str) -> bool:

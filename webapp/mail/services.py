@@ -150,15 +150,18 @@ def as_received(message: OutboxMessage) -> Message:
 def send_now(message: OutboxMessage) -> None:
     """Hand one message to the SMTP server; raises on failure, ``MaybeSent`` when the content
     went out but its answer did not come back."""
+    _deliver(_build(message), message.recipients)
+
+
+def _deliver(email: Message, recipients: list[str]) -> None:
     config = current_app.config
-    email = _build(message)
     smtp = _SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
     try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(email, to_addrs=message.recipients)
+        smtp.send_message(email, to_addrs=recipients)
     except OSError as err:  # smtplib's errors are OSErrors too
         smtp.close()  # no QUIT: after a timeout its answer could be the late one to DATA
         # A refusal with a code is a clear "no"; silence or a hang-up after the content is not.
@@ -215,30 +218,51 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
     for message_id in due:
         if not _lease(message_id, now):
             continue
+        local = local_mailbox()
+        error = _send_outside_transaction(message_id, local)
         message = db.session.get(OutboxMessage, message_id)
-        if message.message_id is None:
-            message.message_id = new_message_id()
-            db.session.commit()  # kept before the try, so every later try carries the same
-        try:
-            if local_mailbox():
-                message.kept_locally = True  # delivered where the admin reads it
-            else:
-                send_now(message)
-        except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
-            # that cannot even be built must not stay leased and hold up every one after it.
-            if not isinstance(err, smtplib.SMTPException | OSError | MaybeSent):
-                current_app.logger.exception("mail %s could not be sent", message_id)
-            _record_failure(message, err, now)
+        if error is not None:
+            _record_failure(message, error, now)
             counts["failed" if message.status is MailStatus.FAILED else "retry"] += 1
         else:
             message.status = MailStatus.SENT
             message.sent_at = utcnow()
             message.attempts += 1
             message.locked_until = None
+            message.kept_locally = local  # delivered where the admin reads it
             db.session.add(MailAttempt(message_id=message.id, ok=True))
             counts["sent"] += 1
         db.session.commit()
     return counts
+
+
+def _send_outside_transaction(message_id: int, local: bool) -> Exception | None:
+    """Build and send one leased message; the failure, if any.
+
+    The message gets its Message-ID (kept for every later try) and is built; the transaction
+    ends, and only then is the SMTP server called: no transaction (on SQLite, no write lock)
+    stays open while it takes its time. The lease keeps other runners off the message.
+    """
+    message = db.session.get(OutboxMessage, message_id)
+    if message.message_id is None:
+        message.message_id = new_message_id()
+    try:
+        email, recipients = _build(message), message.recipients
+    except Exception as err:  # noqa: BLE001 - any failure is a failed attempt: a message
+        # that cannot even be built must not stay leased and hold up every one after it.
+        current_app.logger.exception("mail %s could not be built", message_id)
+        db.session.commit()
+        return err
+    db.session.commit()
+    if local:
+        return None
+    try:
+        _deliver(email, recipients)
+    except Exception as err:  # noqa: BLE001
+        if not isinstance(err, smtplib.SMTPException | OSError | MaybeSent):
+            current_app.logger.exception("mail %s could not be sent", message_id)
+        return err
+    return None
 
 
 def _record_failure(message: OutboxMessage, err: Exception, now: datetime) -> None:

@@ -217,6 +217,10 @@ class PieceImage(db.Model):
     original_name: Mapped[str] = mapped_column(String(160), default="")
     caption: Mapped[str] = mapped_column(String(500), default="")
     credit: Mapped[str] = mapped_column(String(120), default="")
+    # sha256 of the stored files (hex), for backups and `flask check-files`; None for a file
+    # stored before checksums were kept (`flask check-files --fix` fills them in).
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))
 
     piece: Mapped[Piece] = relationship(back_populates="images")
 
@@ -231,6 +235,7 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int]
     original_name: Mapped[str] = mapped_column(String(160), default="")
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
     piece: Mapped[Piece] = relationship(back_populates="attachments")
 

@@ -299,6 +299,8 @@ def add_image(user, piece: Piece, filename: str, data: bytes, caption="", credit
         height=stored.height,
         size=stored.size,
         original_name=stored.original_name,
+        sha256=stored.sha256,
+        thumb_sha256=stored.thumb_sha256,
         caption=(caption or "").strip()[:500],
         credit=(credit or "").strip()[:120],
     )
@@ -336,6 +338,7 @@ def add_attachment(user, piece: Piece, filename: str, data: bytes) -> Attachment
         content_type=stored.content_type,
         size=stored.size,
         original_name=stored.original_name,
+        sha256=stored.sha256,
     )
     piece.attachments.append(attachment)
     db.session.flush()

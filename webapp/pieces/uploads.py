@@ -82,6 +82,8 @@ class StoredImage:
     height: int
     size: int  # bytes of the stored (re-encoded) image
     original_name: str
+    sha256: str = ""  # of the stored bytes, checked by backups and `flask check-files`
+    thumb_sha256: str = ""
 
 
 @dataclass
@@ -91,6 +93,7 @@ class StoredFile:
     size: int
     original_name: str
     kind: str  # "pdf", "docx" or "xlsx"
+    sha256: str = ""
 
 
 # --- images -------------------------------------------------------------------------------
@@ -131,6 +134,8 @@ def store_image(filename: str, data: bytes) -> StoredImage:
         height=image.height,
         size=len(encoded),
         original_name=safe_display_name(filename),
+        sha256=storage.checksum(encoded),
+        thumb_sha256=storage.checksum(thumb_encoded),
     )
 
 
@@ -314,6 +319,7 @@ def store_attachment(filename: str, data: bytes) -> StoredFile:
         size=len(data),
         original_name=safe_display_name(filename),
         kind=kind,
+        sha256=storage.checksum(data),
     )
 
 

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp import storage
+from webapp import dblocks, storage
 from webapp.access import public
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
@@ -93,6 +93,7 @@ def _count_visit(piece_id: int | None = None) -> bool:
     user_agent = request.headers.get("User-Agent", "")
     if not services.is_reader(user_agent, current_user.is_authenticated):
         return False
+    dblocks.take_write_lock()  # a GET that writes: SQLite must not upgrade a read lock
     services.count_visit(piece_id)
     return True
 

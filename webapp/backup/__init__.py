@@ -1,0 +1,1 @@
+"""Backups that restore: ``flask backup create|restore`` and ``flask check-files``."""
