@@ -18,6 +18,7 @@ from webapp.pieces import bp, services
 from webapp.pieces.forms import PieceForm, authors_from_request
 from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
 from webapp.pieces.services import NotAllowed
+from webapp.pieces.uploads import image_type
 from webapp.review import workflow
 from webapp.roles import Role
 from webapp.sanitize import plain_text
@@ -486,7 +487,13 @@ def upload(key):
             download_name=attachment.original_name or path.name,
         )
     else:
-        response = send_file(path, mimetype=image.content_type)
+        # The thumbnail may be of another format than the image (a PNG's is a JPEG).
+        response = send_file(
+            path,
+            mimetype=image_type(key, fallback=image.content_type),
+            as_attachment=False,
+            download_name=path.name,
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.cache_control.private = owner.state is not PieceState.PUBLISHED
