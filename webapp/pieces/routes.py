@@ -9,7 +9,6 @@ from sqlalchemy import or_, select
 
 from webapp import storage
 from webapp.access import public, roles, signed_in
-from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
@@ -63,12 +62,13 @@ def _form(piece=None, formdata=True):
     return form
 
 
-def _unit_people(unit_id):
-    if unit_id is None:
-        return []
-    return db.session.scalars(
-        select(User).where(User.unit_id == unit_id, User.active.is_(True)).order_by(User.full_name)
-    ).all()
+def _unit_people(unit_id, piece=None):
+    """The co-author picker: whom a contributor of the unit may name, and who is named."""
+    people = services.nameable_authors(unit_id)
+    if piece is not None:
+        listed = {person.id for person in people}
+        people += [a.user for a in piece.authors if a.user and a.user_id not in listed]
+    return people
 
 
 # --- our unit's pieces ------------------------------------------------------------
@@ -141,7 +141,7 @@ def edit_piece(piece_id):
             form=form,
             piece=piece,
             authors=authors,
-            people=_unit_people(piece.unit_id),
+            people=_unit_people(piece.unit_id, piece),
             return_reason=_return_reason(piece),
         )
     return _save(piece, form)
@@ -210,7 +210,7 @@ def _save(piece, form):
         form=form,
         piece=piece,
         authors=author_rows,
-        people=_unit_people(unit_id),
+        people=_unit_people(unit_id, piece),
         status=status,
         return_reason=_return_reason(piece) if piece else None,
     )
@@ -221,6 +221,8 @@ def _save(piece, form):
 def author_row():
     """One more empty author row for the piece form."""
     unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    if unit_id != current_user.unit_id and not services.may_name_anyone(current_user):
+        unit_id = current_user.unit_id  # a contributor picks among their own unit's circle
     if not is_htmx():
         return redirect(url_for("pieces.new_piece"))
     return render(
