@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config
-from webapp import access, dblocks, errors, formatting, idempotency
+from webapp import access, dblocks, errors, formatting, idempotency, security_headers
 from webapp.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -49,6 +49,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _register_blueprints(app)
     app.before_request(access.enforce_access)
     errors.register(app)
+    security_headers.register(app)
     formatting.register(app)
     idempotency.register(app)
     _register_template_context(app)

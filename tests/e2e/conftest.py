@@ -79,10 +79,23 @@ def live_server(request, app) -> Iterator[str]:
         app.config["BASE_URL"] = old_base_url
 
 
+# Every frame reports what the Content-Security-Policy refused, to the test (see Pages).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__reportCspViolation(
+    e.violatedDirective + " refused " + (e.blockedURI || "inline") + " on " + e.documentURI
+    + (e.sample ? " (" + e.sample + ")" : "")
+  );
+});
+"""
+
+
 class Pages:
     """Opens pages, each in a browser context of its own (its own cookies: its own user).
 
-    Every 5xx answer and every uncaught JavaScript error is noted in ``problems``.
+    Every 5xx answer and every uncaught JavaScript error is noted in ``problems``; every
+    Content-Security-Policy violation in ``csp_violations``, which must stay empty (checked
+    after every browser test by ``new_page``).
     """
 
     def __init__(self, browser: Browser, base_url: str):
@@ -90,12 +103,16 @@ class Pages:
         self.base_url = base_url
         self.contexts = []
         self.problems: list[str] = []
+        self.csp_violations: list[str] = []
 
     def __call__(self) -> Page:
         context = self.browser.new_context(base_url=self.base_url, locale="vi-VN")
         context.set_default_timeout(2 * TIMEOUT_MS)
+        context.expose_function("__reportCspViolation", self._note_violation)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.contexts.append(context)
         page = context.new_page()
+        page.on("console", self._note_console)
         page.on("response", self._note_response)
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
         return page
@@ -103,6 +120,15 @@ class Pages:
     def _note_response(self, response) -> None:
         if response.status >= 500:
             self.problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _note_violation(self, text: str) -> None:
+        self.csp_violations.append(text)
+
+    def _note_console(self, message) -> None:
+        # Chromium also says it in the console; caught here if the listener could not run.
+        text = message.text
+        if "Content Security Policy" in text and text not in self.csp_violations:
+            self.csp_violations.append(text)
 
     def close(self) -> None:
         for context in self.contexts:
@@ -115,3 +141,4 @@ def new_page(browser, live_server) -> Iterator[Callable[[], Page]]:
     pages = Pages(browser, live_server)
     yield pages
     pages.close()
+    assert pages.csp_violations == [], f"Content-Security-Policy violations: {pages.csp_violations}"

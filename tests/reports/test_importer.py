@@ -241,7 +241,7 @@ def test_the_upload_page_imports_and_reports(client, district):
     login(client, make_user("admin"))
     page = client.get("/bao-cao/nhap-tin-bai").get_data(as_text=True)
     assert 'hx-encoding="multipart/form-data"' in page and 'hx-indicator="#import-busy"' in page
-    assert "<progress" in page and "xhr:progress" in page
+    assert "<progress" in page and 'data-upload-progress="#import-upload"' in page
     rows = import_rows()
     rows[99]["published_at"] = "2021-13-01"
     response = _upload(client, to_csv(rows))

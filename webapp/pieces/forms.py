@@ -75,7 +75,7 @@ def authors_from_request(form) -> list[AuthorLine]:
     for user_id, name, share in zip(users, names, shares, strict=False):
         if not (user_id or name.strip()):
             continue
-        lines.append(
-            AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None)
-        )
+        # Not a number: no one's id (0), refused as a person one may not name.
+        person = (int(user_id) if user_id.isdigit() else 0) if user_id else None
+        lines.append(AuthorLine(name=name, share=share or 0, user_id=person))
     return lines

@@ -9,7 +9,6 @@ from sqlalchemy import or_, select
 
 from webapp import idempotency, storage
 from webapp.access import public, roles, signed_in
-from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
@@ -18,6 +17,7 @@ from webapp.pieces import bp, services
 from webapp.pieces.forms import PieceForm, authors_from_request
 from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
 from webapp.pieces.services import NotAllowed
+from webapp.pieces.uploads import image_type
 from webapp.review import workflow
 from webapp.roles import Role
 from webapp.sanitize import plain_text
@@ -62,12 +62,13 @@ def _form(piece=None, formdata=True):
     return form
 
 
-def _unit_people(unit_id):
-    if unit_id is None:
-        return []
-    return db.session.scalars(
-        select(User).where(User.unit_id == unit_id, User.active.is_(True)).order_by(User.full_name)
-    ).all()
+def _unit_people(unit_id, piece=None):
+    """The co-author picker: whom a contributor of the unit may name, and who is named."""
+    people = services.nameable_authors(unit_id)
+    if piece is not None:
+        listed = {person.id for person in people}
+        people += [a.user for a in piece.authors if a.user and a.user_id not in listed]
+    return people
 
 
 # --- our unit's pieces ------------------------------------------------------------
@@ -144,7 +145,7 @@ def edit_piece(piece_id):
             form=form,
             piece=piece,
             authors=authors,
-            people=_unit_people(piece.unit_id),
+            people=_unit_people(piece.unit_id, piece),
             return_reason=_return_reason(piece),
         )
     return _save(piece, form)
@@ -244,7 +245,7 @@ def _save(piece, form):
         form=form,
         piece=piece,
         authors=author_rows,
-        people=_unit_people(unit_id),
+        people=_unit_people(unit_id, piece),
         status=422,
         return_reason=_return_reason(piece) if piece else None,
     )
@@ -274,6 +275,8 @@ def _messages(refusals) -> list[str]:
 def author_row():
     """One more empty author row for the piece form."""
     unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    if unit_id != current_user.unit_id and not services.may_name_anyone(current_user):
+        unit_id = current_user.unit_id  # a contributor picks among their own unit's circle
     if not is_htmx():
         return redirect(url_for("pieces.new_piece"))
     return render(
@@ -553,7 +556,13 @@ def upload(key):
             download_name=attachment.original_name or path.name,
         )
     else:
-        response = send_file(path, mimetype=image.content_type)
+        # The thumbnail may be of another format than the image (a PNG's is a JPEG).
+        response = send_file(
+            path,
+            mimetype=image_type(key, fallback=image.content_type),
+            as_attachment=False,
+            download_name=path.name,
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.cache_control.private = owner.state is not PieceState.PUBLISHED

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.auth.models import User
@@ -25,11 +25,13 @@ from webapp.pieces.models import (
     WorkflowEvent,
 )
 from webapp.review import workflow
+from webapp.roles import Role
 from webapp.sanitize import clean_html, plain_text
 from webapp.services import ServiceError
 from webapp.taxonomy.models import Category, Genre, Topic
 from webapp.text import fold
 from webapp.timeutil import utcnow
+from webapp.units.models import Unit, UnitGroup
 
 
 class NotAllowed(ServiceError):
@@ -127,6 +129,64 @@ def _apply_data(piece: Piece, data: PieceData) -> None:
         _set_authors(piece, data.authors)
 
 
+def nameable_authors(unit_id: int | None) -> list[User]:
+    """The people a contributor of the unit may name as co-authors, by name order.
+
+    The unit's own active people, and the active people of collaborating units (group II)
+    who have written with the unit before: named on one of its pieces, or on a piece
+    where one of its people is named. Anyone else is an outside author, named by name
+    only (no account).
+    """
+    if unit_id is None:
+        return []
+    with_unit = select(PieceAuthor.piece_id).join(User, User.id == PieceAuthor.user_id)
+    shared_pieces = or_(
+        PieceAuthor.piece_id.in_(select(Piece.id).where(Piece.unit_id == unit_id)),
+        PieceAuthor.piece_id.in_(with_unit.where(User.unit_id == unit_id)),
+    )
+    worked_with = select(PieceAuthor.user_id).where(PieceAuthor.user_id.is_not(None), shared_pieces)
+    collaborating = select(Unit.id).where(Unit.group == UnitGroup.COLLABORATOR)
+    return db.session.scalars(
+        select(User)
+        .where(
+            User.active.is_(True),
+            or_(
+                User.unit_id == unit_id,
+                and_(User.unit_id.in_(collaborating), User.id.in_(worked_with)),
+            ),
+        )
+        .order_by(User.full_name, User.id)
+    ).all()
+
+
+def may_name_anyone(user) -> bool:
+    """Editors and the chief editor name whoever wrote the piece."""
+    return user.has_role(Role.EDITOR, Role.CHIEF_EDITOR)
+
+
+def check_named_authors(user, unit_id: int | None, lines: list[AuthorLine], piece=None) -> None:
+    """Refuse a co-author with an account the user may not name (whatever the form sent).
+
+    Authors already on the piece stay allowed, so a later save does not fail on them.
+    """
+    ids = {line.user_id for line in lines if line.user_id is not None}
+    if not ids:
+        return
+    existing = {a.user_id for a in piece.authors} if piece is not None and piece.id else set()
+    if may_name_anyone(user):
+        allowed = set(db.session.scalars(select(User.id).where(User.id.in_(ids))))
+    else:
+        allowed = {person.id for person in nameable_authors(unit_id)}
+    if ids - allowed - existing:
+        raise ServiceError(
+            _(
+                "Chỉ chọn được tác giả là người của đơn vị hoặc cộng tác viên đã từng cùng viết "
+                "với đơn vị. Với người khác, hãy chọn “Người ngoài đơn vị” và nhập họ tên."
+            ),
+            "authors",
+        )
+
+
 def _set_authors(piece: Piece, lines: list[AuthorLine]) -> None:
     rows = []
     for position, line in enumerate(lines):
@@ -184,6 +244,7 @@ def create_piece(user, data: PieceData) -> Piece:
     piece = Piece(unit_id=user.unit_id, submitter_id=user.id, state=PieceState.DRAFT, version=1)
     if not data.authors:
         data.authors = [AuthorLine(name=user.full_name, share=100, user_id=user.id)]
+    check_named_authors(user, user.unit_id, data.authors)
     with db.session.no_autoflush:
         _apply_data(piece, data)
     db.session.add(piece)
@@ -231,6 +292,7 @@ def save_piece(user, piece: Piece, data: PieceData, expected_version, autosave=F
     if not workflow.can_edit(user, piece):
         raise NotAllowed(_("Bạn không thể sửa tin, bài này ở trạng thái hiện tại."))
     check_version(piece, expected_version)
+    check_named_authors(user, piece.unit_id, data.authors, piece)
     with db.session.no_autoflush:
         _apply_data(piece, data)
     piece.updated_at = utcnow()

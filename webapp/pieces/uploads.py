@@ -34,6 +34,14 @@ MAX_NAME_LENGTH = 120
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+_TYPES_BY_SUFFIX = {IMAGE_SUFFIXES[fmt]: IMAGE_TYPES[fmt] for fmt in IMAGE_TYPES}
+
+
+def image_type(key: str, fallback: str) -> str:
+    """The content type of a stored image or thumbnail, by the suffix it was stored with."""
+    return _TYPES_BY_SUFFIX.get(os.path.splitext(key)[1].lower(), fallback)
+
+
 ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

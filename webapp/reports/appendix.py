@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from webapp.export_safety import xlsx_cell
 from webapp.reports import services, wording
 from webapp.reports.services import Column
 from webapp.settings import services as settings
@@ -135,22 +136,24 @@ def appendix_xlsx(appendix: Appendix, number: str = "", signed_on: date | None =
         lines.append(f"(Thể loại: {appendix.genre_code})")
     for row, text in enumerate(lines, start=1):
         sheet.merge_cells(f"A{row}:{last_letter}{row}")
-        cell = sheet.cell(row, 1, text)
+        cell = xlsx_cell(sheet, row, 1, text)
         cell.font = _font(bold=not text.startswith("("), italic=text.startswith("("), size=13)
         cell.alignment = _CENTER
 
     head = len(lines) + 2
-    sheet.cell(head, 1, "STT")
-    sheet.cell(head, 2, "Tên đơn vị")
-    sheet.cell(head, 3, SHEET_BUCKET_HEADINGS[appendix.bucket])
-    sheet.cell(head, last, "Tổng cộng")
+    xlsx_cell(sheet, head, 1, "STT")
+    xlsx_cell(sheet, head, 2, "Tên đơn vị")
+    xlsx_cell(sheet, head, 3, SHEET_BUCKET_HEADINGS[appendix.bucket])
+    xlsx_cell(sheet, head, last, "Tổng cộng")
     sheet.merge_cells(start_row=head, start_column=1, end_row=head + 1, end_column=1)
     sheet.merge_cells(start_row=head, start_column=2, end_row=head + 1, end_column=2)
     sheet.merge_cells(start_row=head, start_column=last, end_row=head + 1, end_column=last)
     if n > 1:
         sheet.merge_cells(start_row=head, start_column=3, end_row=head, end_column=n + 2)
     for i, column in enumerate(appendix.columns):
-        sheet.cell(head + 1, 3 + i, int(column.label) if column.label.isdigit() else column.label)
+        xlsx_cell(
+            sheet, head + 1, 3 + i, int(column.label) if column.label.isdigit() else column.label
+        )
     for row in (head, head + 1):
         for col in range(1, last + 1):
             cell = sheet.cell(row, col)
@@ -160,7 +163,7 @@ def appendix_xlsx(appendix: Appendix, number: str = "", signed_on: date | None =
 
     row = head + 2
     for group in appendix.groups:
-        sheet.cell(row, 1, SHEET_GROUP_HEADINGS[group.group])
+        xlsx_cell(sheet, row, 1, SHEET_GROUP_HEADINGS[group.group])
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         for col in range(1, last + 1):
             sheet.cell(row, col).border = _BOX
@@ -170,7 +173,7 @@ def appendix_xlsx(appendix: Appendix, number: str = "", signed_on: date | None =
         for line in group.rows:
             values = [line.stt, line.unit.name, *line.counts, line.total]
             for col, value in enumerate(values, start=1):
-                cell = sheet.cell(row, col, value)
+                cell = xlsx_cell(sheet, row, col, value)
                 cell.font = _font()
                 cell.border = _BOX
                 cell.alignment = _LEFT if col == 2 else _CENTER
@@ -178,10 +181,10 @@ def appendix_xlsx(appendix: Appendix, number: str = "", signed_on: date | None =
                     cell.number_format = _BLANK_ZERO
             row += 1
 
-    sheet.cell(row, 1, "Tổng cộng")
+    xlsx_cell(sheet, row, 1, "Tổng cộng")
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     for i, value in enumerate([*appendix.column_totals, appendix.total]):
-        sheet.cell(row, 3 + i, value)
+        xlsx_cell(sheet, row, 3 + i, value)
     for col in range(1, last + 1):
         cell = sheet.cell(row, col)
         cell.font = _font(bold=True)

@@ -50,6 +50,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from webapp.auth.models import User
+from webapp.export_safety import csv_cell
 from webapp.extensions import db
 from webapp.pieces.models import Piece, PieceAuthor, PieceState, SourceKind, WorkflowEvent
 from webapp.royalties.rules import parse_coefficient
@@ -721,5 +722,5 @@ def sample_csv() -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(SAMPLE)
+    writer.writerows({name: csv_cell(value) for name, value in row.items()} for row in SAMPLE)
     return out.getvalue()

@@ -14,11 +14,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from num2words import num2words
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from webapp.export_safety import csv_row, xlsx_cell
 from webapp.formatting import day
 from webapp.royalties import calc
 from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth
@@ -126,9 +126,7 @@ TOP_RIGHT = Alignment(horizontal="right", vertical="top")
 
 def _text(ws, row: int, col: int, value: str, font: Font | None = None, align=None):
     """A text cell: never read as a formula, whatever a title starts with."""
-    cell = ws.cell(row=row, column=col)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    cell.data_type = "s"
+    cell = xlsx_cell(ws, row, col, value or "")
     cell.font = font or _font()
     if align is not None:
         cell.alignment = align
@@ -142,7 +140,7 @@ def _merged(ws, row: int, first: int, last: int, value: str, font: Font, align=C
 
 
 def _money(ws, row: int, col: int, value: int, bold: bool = False):
-    cell = ws.cell(row=row, column=col, value=int(value))
+    cell = xlsx_cell(ws, row, col, int(value))
     cell.number_format = MONEY_FORMAT
     cell.font = _font(bold=bold)
     cell.alignment = TOP_RIGHT
@@ -205,7 +203,7 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
             coefficient_line(e) + "\n" * (_lines_needed(t, WIDTHS[4]) - 1)
             for e, t in zip(line.entries, titles, strict=True)
         )
-        ws.cell(row=row, column=1, value=number).alignment = TOP_CENTER
+        xlsx_cell(ws, row, 1, number).alignment = TOP_CENTER
         ws.cell(row=row, column=1).font = _font()
         _text(ws, row, 2, payee.full_name, align=TOP_LEFT)
         _text(ws, row, 3, payee.pen_name or "", align=TOP_LEFT)
@@ -275,41 +273,39 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    """A text a spreadsheet will not run as a formula (CSV injection)."""
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
 
 def build_csv(batch: Batch) -> bytes:
     """The same list as CSV: UTF-8 with a BOM (so Excel reads Vietnamese), plain integers."""
     with force_locale("vi"):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headings()[:-1] + [_("Mã số thuế"), _("Số tài khoản"), _("Ngân hàng")])
+        writer.writerow(
+            csv_row(headings()[:-1] + [_("Mã số thuế"), _("Số tài khoản"), _("Ngân hàng")])
+        )
         for number, line in enumerate(batch.lines, start=1):
             payee = line.payee
             writer.writerow(
-                [
-                    number,
-                    _safe(payee.full_name),
-                    _safe(payee.pen_name),
-                    _safe(payee.unit.name if payee.unit else ""),
-                    _safe("; ".join(piece_line(e) for e in line.entries)),
-                    _safe("; ".join(coefficient_line(e) for e in line.entries)),
-                    line.gross,
-                    line.tax,
-                    line.net,
-                    _safe(payee.tax_code),
-                    _safe(payee.bank_account),
-                    _safe(payee.bank_name),
-                ]
+                csv_row(
+                    [
+                        number,
+                        payee.full_name,
+                        payee.pen_name,
+                        payee.unit.name if payee.unit else "",
+                        "; ".join(piece_line(e) for e in line.entries),
+                        "; ".join(coefficient_line(e) for e in line.entries),
+                        line.gross,
+                        line.tax,
+                        line.net,
+                        payee.tax_code,
+                        payee.bank_account,
+                        payee.bank_name,
+                    ]
+                )
             )
         writer.writerow(
-            ["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net, "", "", ""]
+            csv_row(
+                ["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net, "", "", ""]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
