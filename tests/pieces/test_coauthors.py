@@ -90,7 +90,10 @@ def test_the_server_refuses_someone_outside_the_circle(client, circle):
         response = post(client, "/tin-bai/moi", data)
         assert response.status_code == 422
         assert REFUSED in response.get_data(as_text=True)
-        assert db.session.scalar(select(Piece).where(Piece.title.like("Tin có%"))) is None
+        # Nothing lost: the draft is kept, without the person who may not be named.
+        kept = db.session.scalar(select(Piece).where(Piece.title == f"Tin có {person.full_name}"))
+        assert kept is not None and kept.state.value == "draft"
+        assert person.id not in [a.user_id for a in kept.authors]
 
     # Not a number at all: the same clear refusal, not a server error.
     response = post(
