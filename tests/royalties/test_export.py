@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from num2words import num2words
 from sqlalchemy import func, select
 
 from tests.conftest import login
@@ -16,6 +15,7 @@ from webapp.extensions import db
 from webapp.pieces.services import AuthorLine
 from webapp.royalties import services
 from webapp.royalties.models import Payee, RoyaltyEntry
+from webapp.royalties.words import amount_in_words
 
 PERIOD = "2021-07"
 JULY = datetime(2021, 7, 12, 2, 0)  # UTC: 09:00 in Đak Đoa
@@ -77,8 +77,7 @@ def _ledger_sums(period):
 
 
 def _words(amount):
-    text = num2words(amount, lang="vi")
-    return f"Số tiền bằng chữ: {text[0].upper()}{text[1:]} đồng."
+    return f"Số tiền bằng chữ: {amount_in_words(amount)}."
 
 
 def _read_sheet(data):

@@ -13,7 +13,6 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from num2words import num2words
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -25,6 +24,7 @@ from webapp.royalties import calc
 from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth
 from webapp.royalties.rules import format_coefficient
 from webapp.royalties.services import Batch
+from webapp.royalties.words import amount_in_words
 
 DEFAULT_BOARD_NAME = "BAN BIÊN TẬP TRANG THÔNG TIN ĐIỆN TỬ"
 DEFAULT_DISTRICT_NAME = "UBND HUYỆN"
@@ -50,14 +50,6 @@ def period_label(period: str) -> str:
     """The period as the sheet names it: 2021-07 → Tháng 07 năm 2021."""
     year, mon = period.split("-")
     return _("Tháng %(month)s năm %(year)s", month=mon, year=year)
-
-
-def amount_in_words(amount: int) -> str:
-    """A sum in words, as the sheet ends: 54896000 → Năm mươi bốn triệu … nghìn đồng."""
-    words = num2words(abs(int(amount)), lang="vi")
-    if amount < 0:
-        words = _("âm") + " " + words
-    return words[:1].upper() + words[1:] + " " + _("đồng") + "."
 
 
 def effective_coefficient(entry) -> str:
@@ -244,7 +236,7 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
             cell.border = BOX
 
     row += 2
-    words = _("Số tiền bằng chữ: %(words)s", words=amount_in_words(batch.net))
+    words = _("Số tiền bằng chữ: %(words)s", words=amount_in_words(batch.net) + ".")
     _merged(ws, row, 1, COLUMNS, words, _font(12, italic=True), TOP_LEFT)
 
     # Signatures: the preparer, the chief accountant, the head of the board.
