@@ -117,10 +117,11 @@ def test_an_imported_piece_is_published_on_its_date_at_eight(district):
     assert piece.unit.name == "Công an huyện" and piece.genre.code == "bai"
     assert piece.title == "Đảm bảo an ninh trật tự dịp lễ"
     assert sorted(t.name for t in piece.topics) == ["Kinh tế", "Quốc phòng - an ninh"]
+    # Without shares: an equal split of the amount, not of the percentage.
     assert [(a.name, a.share) for a in piece.authors] == [
-        ("Lê Văn An", 34),
-        ("Trần Bình", 33),
-        ("Võ Cúc", 33),
+        ("Lê Văn An", None),
+        ("Trần Bình", None),
+        ("Võ Cúc", None),
     ]
     assert piece.authors[0].user_id is not None  # the demo account of that name, in that unit
     assert piece.coefficient_centi == 250
@@ -171,12 +172,9 @@ def test_dry_run_writes_nothing(district):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("An", [("An", 100)]),
-        ("An; Bình; Cúc", [("An", 34), ("Bình", 33), ("Cúc", 33)]),
-        (
-            "An;Bình;Cúc;Dũng;Em;Giang",
-            [("An", 20)] + [(n, 16) for n in "Bình Cúc Dũng Em".split()] + [("Giang", 16)],
-        ),
+        ("An", [("An", None)]),
+        ("An; Bình; Cúc", [("An", None), ("Bình", None), ("Cúc", None)]),
+        ("An;Bình;Cúc;Dũng;Em;Giang", [(n, None) for n in "An Bình Cúc Dũng Em Giang".split()]),
         ("An:70; Bình:30", [("An", 70), ("Bình", 30)]),
         ("Nguyễn Văn A : 100", [("Nguyễn Văn A", 100)]),
         ("", []),
@@ -278,3 +276,41 @@ def test_the_sample_file_imports_cleanly(client, district):
     response = client.get("/bao-cao/nhap-tin-bai/mau.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert import_pieces(sample_csv(), district).ok
+
+
+def test_authors_without_shares_split_the_amount_equally_to_the_dong(district):
+    row = {
+        "published_at": "2021-02-10",
+        "unit": "Huyện Đoàn",
+        "genre": "tin",
+        "title": "Ba tác giả chia đều",
+        "authors": "Ksor Hà; Người Mới Hẳn; Đinh Thị Cúc",
+        "coefficient": "1",
+    }
+    result = import_pieces(to_csv([row]), district, with_royalties=True)
+    assert result.ok and result.royalty_lines == 3
+    lines = db.session.scalars(select(RoyaltyEntry).order_by(RoyaltyEntry.id)).all()
+    # 1,00 × 10 % × 1.490.000 = 149.000 đ: 49.666 each and the 2 đ left over to the first,
+    # not 34/33/33 % (50.660 + 49.170 + 49.170).
+    assert [e.amount for e in lines] == [49_668, 49_666, 49_666]
+    assert [e.payee.full_name for e in lines] == ["Ksor Hà", "Người Mới Hẳn", "Đinh Thị Cúc"]
+    assert all(e.share is None and e.piece_amount == 149_000 for e in lines)
+
+
+@pytest.mark.parametrize("coefficient", ["8000", "10000", "8.000", "2,5"])
+def test_a_coefficient_outside_the_genres_range_is_refused_with_its_row(district, coefficient):
+    rows = [
+        {"published_at": "2021-02-10", "unit": "Huyện Đoàn", "genre": "tin", "title": "Đúng",
+         "coefficient": "1,5"},
+        {"published_at": "2021-02-11", "unit": "Huyện Đoàn", "genre": "tin", "title": "Sai",
+         "coefficient": coefficient},
+    ]  # fmt: skip
+    before = _state()
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert not result.ok and result.imported == 0
+    assert [(e.row, e.column) for e in result.errors] == [(3, "coefficient")]
+    assert str(result.errors[0]) == (
+        "Dòng 3, coefficient: Hệ số của thể loại “Tin” phải từ 0,50 đến 2,00."
+    )
+    assert _state() == before
+    assert db.session.scalar(select(func.count(RoyaltyEntry.id))) == 0

@@ -67,7 +67,10 @@ class PieceForm(Form):
 
 
 def authors_from_request(form) -> list[AuthorLine]:
-    """The author rows of the piece form: parallel lists of user, name and share."""
+    """The author rows of the piece form: parallel lists of user, name and share.
+
+    A blank share stays None: with every share blank the amount is split equally.
+    """
     users = form.getlist("author_user_id")
     names = form.getlist("author_name")
     shares = form.getlist("author_share")
@@ -76,6 +79,8 @@ def authors_from_request(form) -> list[AuthorLine]:
         if not (user_id or name.strip()):
             continue
         lines.append(
-            AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None)
+            AuthorLine(
+                name=name, share=share.strip() or None, user_id=int(user_id) if user_id else None
+            )
         )
     return lines
