@@ -338,10 +338,13 @@ def test_unverified_base_salary_is_marked(client):
     genres()
     html = client.get("/nhuan-but/luong-co-so").get_data(as_text=True)
     by_day = {s.valid_from: s for s in db.session.scalars(select(BaseSalary))}
-    later = _row(html, f"base-salary-{by_day[date(2026, 7, 1)].id}")
-    assert "2.530.000 đ" in later and "cần xác minh" in later
+    earlier = _row(html, f"base-salary-{by_day[date(2018, 7, 1)].id}")
+    assert "1.390.000 đ" in earlier and "cần xác minh" in earlier
     current = _row(html, f"base-salary-{by_day[date(2024, 7, 1)].id}")
     assert "2.340.000 đ" in current and "cần xác minh" not in current
+    # Nghị định 161/2026/NĐ-CP is confirmed: the 2026 salary is no longer marked.
+    later = _row(html, f"base-salary-{by_day[date(2026, 7, 1)].id}")
+    assert "2.530.000 đ" in later and "161/2026/NĐ-CP" in later and "cần xác minh" not in later
     assert html.index("01/07/2026") < html.index("01/07/2024") < html.index("01/07/2019")
 
 
@@ -361,19 +364,19 @@ def test_base_salary_add_and_verify(client):
     )
     assert response.status_code == 422
     assert "Mức lương cơ sở phải lớn hơn 0 đồng." in response.get_data(as_text=True)
-    salary = db.session.scalar(select(BaseSalary).where(BaseSalary.valid_from == date(2026, 7, 1)))
+    salary = db.session.scalar(select(BaseSalary).where(BaseSalary.valid_from == date(2018, 7, 1)))
     response = post(
         client,
         f"/nhuan-but/luong-co-so/{salary.id}/sua",
-        {"valid_from": "2026-07-01", "amount": "2 530 000", "legal_basis": "NĐ 161/2026/NĐ-CP"}
+        {"valid_from": "2018-07-01", "amount": "1 390 000", "legal_basis": "NĐ 72/2018/NĐ-CP"}
         | {"verified": "y"},
         htmx=True,
     )
     assert response.status_code == 200 and "cần xác minh" not in response.get_data(as_text=True)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "base_salaries"))
     assert entry.actor_id == admin.id and entry.changes["verified"] == [False, True]
-    assert "amount" not in entry.changes  # "2 530 000" is the same amount
-    assert entry.entity_label == "Lương cơ sở từ 01/07/2026"
+    assert "amount" not in entry.changes  # "1 390 000" is the same amount
+    assert entry.entity_label == "Lương cơ sở từ 01/07/2018"
 
 
 def test_tax_rule_threshold_and_rate(client):
@@ -384,18 +387,18 @@ def test_tax_rule_threshold_and_rate(client):
     response = post(
         client,
         "/nhuan-but/thue",
-        {"valid_from": "2026-07-01", "threshold": "5.000.000", "rate": "10", "legal_basis": ""},
+        {"valid_from": "2027-01-01", "threshold": "6.000.000", "rate": "10", "legal_basis": ""},
         htmx=True,
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<html" not in html and "5.000.000 đ" in html and "cần xác minh" in html
-    rule = db.session.scalar(select(TaxRule).where(TaxRule.valid_from == date(2026, 7, 1)))
-    assert (rule.threshold, rule.rate, rule.verified) == (5_000_000, 1000, False)
+    assert "<html" not in html and "6.000.000 đ" in html and "cần xác minh" in html
+    rule = db.session.scalar(select(TaxRule).where(TaxRule.valid_from == date(2027, 1, 1)))
+    assert (rule.threshold, rule.rate, rule.verified) == (6_000_000, 1000, False)
     response = post(
         client,
         "/nhuan-but/thue",
-        {"valid_from": "2027-01-01", "threshold": "2.000.000", "rate": "150"},
+        {"valid_from": "2028-01-01", "threshold": "2.000.000", "rate": "150"},
         htmx=True,
     )
     assert response.status_code == 422
