@@ -198,6 +198,51 @@ def test_min_above_max_is_refused_in_vietnamese(client):
     assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"max_centi": "150"}, "Hệ số không được lớn hơn 100."),
+        ({"max_centi": "10000"}, "Hệ số không được lớn hơn 100."),
+        ({"min_centi": "-1"}, "Phải là một số không âm."),
+        ({"default_centi": "6"}, "Hệ số mặc định phải nằm trong khoảng từ 2,00 đến 5,00."),
+        (
+            {"max_centi": "50", "default_centi": "50"},
+            # 50 × 10 % × 2.530.000 đ = 12.650.000 đ: above a ceiling of 10.000.000 đ
+            "Với hệ số tối đa 50,00 và lương cơ sở 2.530.000 đ, một tin, bài được 12.650.000 đ, "
+            "vượt mức trần 10.000.000 đ mỗi dòng nhuận bút.",
+        ),
+    ],
+)
+def test_a_range_out_of_bounds_is_refused_on_the_rules_screen(
+    client, app, monkeypatch, data, message
+):
+    monkeypatch.setitem(app.config, "ROYALTY_LINE_CEILING", 10_000_000)
+    _admin(client)
+    rule = _rule(_example(), "bai")
+    url = f"/nhuan-but/quy-dinh/the-loai/{rule.id}/sua"
+    typed = {"min_centi": "2", "default_centi": "3", "max_centi": "5", "counted_per": "piece"}
+    response = post(client, url, typed | data, htmx=True)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (rule.min_centi, rule.default_centi, rule.max_centi) == (200, 300, 500)
+    # Within the ceiling, the same screen takes it.
+    response = post(client, url, typed | {"max_centi": "39"}, htmx=True)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert rule.max_centi == 3900
+
+
+def test_a_budget_above_two_billion_dong_is_kept_to_the_dong(client):
+    _accountant(client)
+    response = post(
+        client, "/nhuan-but/du-toan", {"year": "2027", "amount": "3.000.000.000"}, htmx=True
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    budget = db.session.scalar(select(Budget).where(Budget.year == 2027))
+    assert budget.amount == 3_000_000_000  # above 2^31: a 32-bit column could not hold it
+
+
 def test_the_database_refuses_an_unordered_range_too(app):
     rule = _rule(_example(), "tin")
     with pytest.raises(IntegrityError), db.session.begin_nested():
