@@ -684,3 +684,33 @@ def test_every_list_keeps_its_query_count_as_data_grows(client):
         )
     db.session.flush()
     assert queries() == few
+
+
+def test_a_unit_value_that_lifts_a_range_above_the_ceiling_is_refused(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ROYALTY_LINE_CEILING", 10_000_000)
+    _admin(client)
+    example = _example()
+    edit = {
+        "name": example.name,
+        "legal_basis": example.legal_basis,
+        "valid_from": "2014-06-01",
+        "unit_percent_centi": "100",  # one coefficient unit = the whole base salary
+        "tier_percent_centi": "100",
+        "rounding": "half_up",
+        "rounding_step": "1",
+        "is_example": "y",
+    }
+    response = post(client, f"/nhuan-but/quy-dinh/{example.id}/sua", edit)
+    assert response.status_code == 422
+    assert (
+        "Với hệ số tối đa 5,00 và lương cơ sở 2.530.000 đ, một tin, bài được 12.650.000 đ, "
+        "vượt mức trần 10.000.000 đ mỗi dòng nhuận bút." in response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert example.unit_percent_centi == 1000
+    assert (
+        post(
+            client, f"/nhuan-but/quy-dinh/{example.id}/sua", edit | {"unit_percent_centi": "20"}
+        ).status_code
+        == 302
+    )

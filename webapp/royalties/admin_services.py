@@ -207,7 +207,9 @@ def create_rule_set(actor, **values) -> RoyaltyRuleSet:
 
 def update_rule_set(actor, rule_set: RoyaltyRuleSet, **values) -> RoyaltyRuleSet:
     before = _audited(rule_set, RULE_SET_FIELDS, RULE_SET_SHOWN)
-    for name, value in _check_rule_set(values, rule_set.id).items():
+    checked = _check_rule_set(values, rule_set.id)
+    _check_ranges_under_ceiling(rule_set, checked)
+    for name, value in checked.items():
         setattr(rule_set, name, value)
     record(
         actor,
@@ -216,6 +218,34 @@ def update_rule_set(actor, rule_set: RoyaltyRuleSet, **values) -> RoyaltyRuleSet
         diff(before, _audited(rule_set, RULE_SET_FIELDS, RULE_SET_SHOWN)),
     )
     return rule_set
+
+
+def _check_ranges_under_ceiling(rule_set: RoyaltyRuleSet, checked: dict) -> None:
+    """A new unit value or tier must not lift any genre's top coefficient above the ceiling."""
+    from types import SimpleNamespace
+
+    from webapp.royalties.services import line_ceiling
+
+    changed = SimpleNamespace(
+        unit_percent_centi=checked["unit_percent_centi"],
+        tier_percent_centi=checked["tier_percent_centi"],
+        rounding=checked["rounding"],
+        rounding_step=checked["rounding_step"],
+    )
+    for rule in rule_set.genre_rules:
+        largest, salary = _largest_line(changed, rule.max_centi)
+        if largest > line_ceiling():
+            raise ServiceError(
+                _(
+                    "Với hệ số tối đa %(max)s và lương cơ sở %(salary)s, một tin, bài được "
+                    "%(amount)s, vượt mức trần %(ceiling)s mỗi dòng nhuận bút.",
+                    max=format_coefficient(rule.max_centi),
+                    salary=money(salary.amount),
+                    amount=money(largest),
+                    ceiling=money(line_ceiling()),
+                ),
+                "unit_percent_centi",
+            )
 
 
 # --- genre rules ----------------------------------------------------------------------------
