@@ -314,3 +314,49 @@ def test_a_coefficient_outside_the_genres_range_is_refused_with_its_row(district
     )
     assert _state() == before
     assert db.session.scalar(select(func.count(RoyaltyEntry.id))) == 0
+
+
+def test_every_imported_piece_splits_to_the_dong_with_or_without_shares(district):
+    """A property over many rows, through the import and the ledger: equal splits are equal
+    but for the first author (fewer than n đồng more); explicit shares add up exactly."""
+    from random import Random
+
+    rng = Random(2026)
+    rows = []
+    for k in range(40):
+        count = rng.randint(1, 7)
+        names = [f"Cộng tác viên {k}-{i}" for i in range(count)]
+        if k % 2:  # explicit shares summing to 100
+            cuts = sorted(rng.sample(range(1, 100), count - 1))
+            shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+            authors = "; ".join(f"{n}:{s}" for n, s in zip(names, shares, strict=True))
+        else:
+            authors = "; ".join(names)
+        rows.append(
+            {
+                "published_at": f"2021-03-{1 + k % 28:02d}",
+                "unit": "Huyện Đoàn",
+                "genre": "tin",
+                "title": f"Tin chia nhuận bút số {k}",
+                "authors": authors,
+                "coefficient": f"{rng.randint(50, 200) / 100:.2f}".replace(".", ","),
+            }
+        )
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert result.ok and result.imported == 40
+    for piece, row in zip(result.pieces, rows, strict=True):
+        lines = db.session.scalars(
+            select(RoyaltyEntry).where(RoyaltyEntry.piece_id == piece.id).order_by(RoyaltyEntry.id)
+        ).all()
+        total = lines[0].piece_amount
+        assert len(lines) == len(row["authors"].split(";"))
+        assert sum(line.amount for line in lines) == total > 0
+        if ":" in row["authors"]:
+            shares = [int(a.rsplit(":", 1)[1]) for a in row["authors"].split(";")]
+            assert [line.share for line in lines] == shares
+            assert [line.amount for line in lines[1:]] == [total * s // 100 for s in shares[1:]]
+        else:
+            n = len(lines)
+            assert all(line.share is None for line in lines)
+            assert all(line.amount == total // n for line in lines[1:])
+            assert 0 <= lines[0].amount - total // n < n
