@@ -91,6 +91,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25
+    # The largest single royalty line, in đồng: a line above it (a mistyped coefficient or
+    # rule) is refused with a message instead of being written to the ledger.
+    ROYALTY_LINE_CEILING = int(os.environ.get("ROYALTY_LINE_CEILING", "100000000"))
     # A submitted piece this similar (0..1) to a recent one is flagged in the queue.
     DUPLICATE_THRESHOLD = float(os.environ.get("DUPLICATE_THRESHOLD", "0.4"))
 

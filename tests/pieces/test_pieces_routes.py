@@ -123,6 +123,40 @@ def test_shares_must_sum_to_100_before_submitting(client):
     assert [a.share for a in piece.authors] == [50, 30]
 
 
+def test_blank_shares_mean_an_equal_split_and_half_blank_is_refused(client):
+    g = genres()
+    cast = people()
+    category = make_category()
+    login(client, cast["contributor"])
+    names = ["Nguyễn A", "Trần B", "Lê C"]
+    data = _form(
+        None,
+        g["tin"].id,
+        category.id,
+        author_user_id=["", "", ""],
+        author_name=names,
+        author_share=["", "", ""],
+        submit_piece="1",
+    )
+    r = post(client, "/tin-bai/moi", data)
+    assert r.status_code in (200, 302, 303), r.get_data(as_text=True)
+    piece = db.session.scalar(select(Piece))
+    assert [(a.name, a.share) for a in piece.authors] == [(n, None) for n in names]
+    assert piece.state is PieceState.SUBMITTED  # no "shares must make 100 %" for an equal split
+    page = client.get(f"/tin-bai/{piece.id}").get_data(as_text=True)
+    assert "Nguyễn A (chia đều)" in page
+    edit = client.get(f"/tin-bai/{piece.id}/sua").get_data(as_text=True)
+    assert 'value="None"' not in edit
+
+    mixed = dict(data, author_share=["50", "", ""], title="Tin khác")
+    r = post(client, "/tin-bai/moi", mixed)
+    assert r.status_code == 422
+    assert "Ghi tỉ lệ cho tất cả tác giả, hoặc để trống tỉ lệ của tất cả" in r.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Piece.id))) == 1
+
+
 def test_images_are_added_in_place_and_bad_files_refused(client, app):
     genres()
     cast = people()

@@ -42,7 +42,8 @@ def import_rows() -> list[dict]:
                         "category": "Tin tức - Sự kiện" if k % 4 == 0 else "",
                         "topics": "Kinh tế; Nông nghiệp" if k % 7 == 0 else "",
                         "authors": "Rơ Châm Hồng; Lê Văn Bình; Đinh Thị Cúc" if k % 6 == 0 else "",
-                        "coefficient": "1,5" if k % 10 == 0 else "",
+                        # within each genre's range of the example table (tin 0,5–2; bài 2–5)
+                        "coefficient": ("1,5" if k % 3 else "2,5") if k % 10 == 0 else "",
                         "body": f"Nội dung tin số {k}." if k % 2 else "",
                         "url": "",
                     }

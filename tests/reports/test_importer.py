@@ -117,10 +117,11 @@ def test_an_imported_piece_is_published_on_its_date_at_eight(district):
     assert piece.unit.name == "Công an huyện" and piece.genre.code == "bai"
     assert piece.title == "Đảm bảo an ninh trật tự dịp lễ"
     assert sorted(t.name for t in piece.topics) == ["Kinh tế", "Quốc phòng - an ninh"]
+    # Without shares: an equal split of the amount, not of the percentage.
     assert [(a.name, a.share) for a in piece.authors] == [
-        ("Lê Văn An", 34),
-        ("Trần Bình", 33),
-        ("Võ Cúc", 33),
+        ("Lê Văn An", None),
+        ("Trần Bình", None),
+        ("Võ Cúc", None),
     ]
     assert piece.authors[0].user_id is not None  # the demo account of that name, in that unit
     assert piece.coefficient_centi == 250
@@ -171,12 +172,9 @@ def test_dry_run_writes_nothing(district):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("An", [("An", 100)]),
-        ("An; Bình; Cúc", [("An", 34), ("Bình", 33), ("Cúc", 33)]),
-        (
-            "An;Bình;Cúc;Dũng;Em;Giang",
-            [("An", 20)] + [(n, 16) for n in "Bình Cúc Dũng Em".split()] + [("Giang", 16)],
-        ),
+        ("An", [("An", None)]),
+        ("An; Bình; Cúc", [("An", None), ("Bình", None), ("Cúc", None)]),
+        ("An;Bình;Cúc;Dũng;Em;Giang", [(n, None) for n in "An Bình Cúc Dũng Em Giang".split()]),
         ("An:70; Bình:30", [("An", 70), ("Bình", 30)]),
         ("Nguyễn Văn A : 100", [("Nguyễn Văn A", 100)]),
         ("", []),
@@ -428,3 +426,85 @@ def test_the_cli_refuses_an_open_quote_and_writes_nothing(app, district, tmp_pat
     assert result.exit_code != 0
     assert "Dòng 3" in result.output and "ngoặc kép" in result.output
     assert _count(Piece) == 0
+def test_authors_without_shares_split_the_amount_equally_to_the_dong(district):
+    row = {
+        "published_at": "2021-02-10",
+        "unit": "Huyện Đoàn",
+        "genre": "tin",
+        "title": "Ba tác giả chia đều",
+        "authors": "Ksor Hà; Người Mới Hẳn; Đinh Thị Cúc",
+        "coefficient": "1",
+    }
+    result = import_pieces(to_csv([row]), district, with_royalties=True)
+    assert result.ok and result.royalty_lines == 3
+    lines = db.session.scalars(select(RoyaltyEntry).order_by(RoyaltyEntry.id)).all()
+    # 1,00 × 10 % × 1.490.000 = 149.000 đ: 49.666 each and the 2 đ left over to the first,
+    # not 34/33/33 % (50.660 + 49.170 + 49.170).
+    assert [e.amount for e in lines] == [49_668, 49_666, 49_666]
+    assert [e.payee.full_name for e in lines] == ["Ksor Hà", "Người Mới Hẳn", "Đinh Thị Cúc"]
+    assert all(e.share is None and e.piece_amount == 149_000 for e in lines)
+
+
+@pytest.mark.parametrize("coefficient", ["8000", "10000", "8.000", "2,5"])
+def test_a_coefficient_outside_the_genres_range_is_refused_with_its_row(district, coefficient):
+    rows = [
+        {"published_at": "2021-02-10", "unit": "Huyện Đoàn", "genre": "tin", "title": "Đúng",
+         "coefficient": "1,5"},
+        {"published_at": "2021-02-11", "unit": "Huyện Đoàn", "genre": "tin", "title": "Sai",
+         "coefficient": coefficient},
+    ]  # fmt: skip
+    before = _state()
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert not result.ok and result.imported == 0
+    assert [(e.row, e.column) for e in result.errors] == [(3, "coefficient")]
+    assert str(result.errors[0]) == (
+        "Dòng 3, coefficient: Hệ số của thể loại “Tin” phải từ 0,50 đến 2,00."
+    )
+    assert _state() == before
+    assert db.session.scalar(select(func.count(RoyaltyEntry.id))) == 0
+
+
+def test_every_imported_piece_splits_to_the_dong_with_or_without_shares(district):
+    """A property over many rows, through the import and the ledger: equal splits are equal
+    but for the first author (fewer than n đồng more); explicit shares add up exactly."""
+    from random import Random
+
+    rng = Random(2026)
+    rows = []
+    for k in range(40):
+        count = rng.randint(1, 7)
+        names = [f"Cộng tác viên {k}-{i}" for i in range(count)]
+        if k % 2:  # explicit shares summing to 100
+            cuts = sorted(rng.sample(range(1, 100), count - 1))
+            shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+            authors = "; ".join(f"{n}:{s}" for n, s in zip(names, shares, strict=True))
+        else:
+            authors = "; ".join(names)
+        rows.append(
+            {
+                "published_at": f"2021-03-{1 + k % 28:02d}",
+                "unit": "Huyện Đoàn",
+                "genre": "tin",
+                "title": f"Tin chia nhuận bút số {k}",
+                "authors": authors,
+                "coefficient": f"{rng.randint(50, 200) / 100:.2f}".replace(".", ","),
+            }
+        )
+    result = import_pieces(to_csv(rows), district, with_royalties=True)
+    assert result.ok and result.imported == 40
+    for piece, row in zip(result.pieces, rows, strict=True):
+        lines = db.session.scalars(
+            select(RoyaltyEntry).where(RoyaltyEntry.piece_id == piece.id).order_by(RoyaltyEntry.id)
+        ).all()
+        total = lines[0].piece_amount
+        assert len(lines) == len(row["authors"].split(";"))
+        assert sum(line.amount for line in lines) == total > 0
+        if ":" in row["authors"]:
+            shares = [int(a.rsplit(":", 1)[1]) for a in row["authors"].split(";")]
+            assert [line.share for line in lines] == shares
+            assert [line.amount for line in lines[1:]] == [total * s // 100 for s in shares[1:]]
+        else:
+            n = len(lines)
+            assert all(line.share is None for line in lines)
+            assert all(line.amount == total // n for line in lines[1:])
+            assert 0 <= lines[0].amount - total // n < n

@@ -198,6 +198,51 @@ def test_min_above_max_is_refused_in_vietnamese(client):
     assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"max_centi": "150"}, "Hệ số không được lớn hơn 100."),
+        ({"max_centi": "10000"}, "Hệ số không được lớn hơn 100."),
+        ({"min_centi": "-1"}, "Phải là một số không âm."),
+        ({"default_centi": "6"}, "Hệ số mặc định phải nằm trong khoảng từ 2,00 đến 5,00."),
+        (
+            {"max_centi": "50", "default_centi": "50"},
+            # 50 × 10 % × 2.530.000 đ = 12.650.000 đ: above a ceiling of 10.000.000 đ
+            "Với hệ số tối đa 50,00 và lương cơ sở 2.530.000 đ, một tin, bài được 12.650.000 đ, "
+            "vượt mức trần 10.000.000 đ mỗi dòng nhuận bút.",
+        ),
+    ],
+)
+def test_a_range_out_of_bounds_is_refused_on_the_rules_screen(
+    client, app, monkeypatch, data, message
+):
+    monkeypatch.setitem(app.config, "ROYALTY_LINE_CEILING", 10_000_000)
+    _admin(client)
+    rule = _rule(_example(), "bai")
+    url = f"/nhuan-but/quy-dinh/the-loai/{rule.id}/sua"
+    typed = {"min_centi": "2", "default_centi": "3", "max_centi": "5", "counted_per": "piece"}
+    response = post(client, url, typed | data, htmx=True)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (rule.min_centi, rule.default_centi, rule.max_centi) == (200, 300, 500)
+    # Within the ceiling, the same screen takes it.
+    response = post(client, url, typed | {"max_centi": "39"}, htmx=True)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert rule.max_centi == 3900
+
+
+def test_a_budget_above_two_billion_dong_is_kept_to_the_dong(client):
+    _accountant(client)
+    response = post(
+        client, "/nhuan-but/du-toan", {"year": "2027", "amount": "3.000.000.000"}, htmx=True
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    budget = db.session.scalar(select(Budget).where(Budget.year == 2027))
+    assert budget.amount == 3_000_000_000  # above 2^31: a 32-bit column could not hold it
+
+
 def test_the_database_refuses_an_unordered_range_too(app):
     rule = _rule(_example(), "tin")
     with pytest.raises(IntegrityError), db.session.begin_nested():
@@ -344,10 +389,13 @@ def test_unverified_base_salary_is_marked(client):
     genres()
     html = client.get("/nhuan-but/luong-co-so").get_data(as_text=True)
     by_day = {s.valid_from: s for s in db.session.scalars(select(BaseSalary))}
-    later = _row(html, f"base-salary-{by_day[date(2026, 7, 1)].id}")
-    assert "2.530.000 đ" in later and "cần xác minh" in later
+    earlier = _row(html, f"base-salary-{by_day[date(2018, 7, 1)].id}")
+    assert "1.390.000 đ" in earlier and "cần xác minh" in earlier
     current = _row(html, f"base-salary-{by_day[date(2024, 7, 1)].id}")
     assert "2.340.000 đ" in current and "cần xác minh" not in current
+    # Nghị định 161/2026/NĐ-CP is confirmed: the 2026 salary is no longer marked.
+    later = _row(html, f"base-salary-{by_day[date(2026, 7, 1)].id}")
+    assert "2.530.000 đ" in later and "161/2026/NĐ-CP" in later and "cần xác minh" not in later
     assert html.index("01/07/2026") < html.index("01/07/2024") < html.index("01/07/2019")
 
 
@@ -367,19 +415,19 @@ def test_base_salary_add_and_verify(client):
     )
     assert response.status_code == 422
     assert "Mức lương cơ sở phải lớn hơn 0 đồng." in response.get_data(as_text=True)
-    salary = db.session.scalar(select(BaseSalary).where(BaseSalary.valid_from == date(2026, 7, 1)))
+    salary = db.session.scalar(select(BaseSalary).where(BaseSalary.valid_from == date(2018, 7, 1)))
     response = post(
         client,
         f"/nhuan-but/luong-co-so/{salary.id}/sua",
-        {"valid_from": "2026-07-01", "amount": "2 530 000", "legal_basis": "NĐ 161/2026/NĐ-CP"}
+        {"valid_from": "2018-07-01", "amount": "1 390 000", "legal_basis": "NĐ 72/2018/NĐ-CP"}
         | {"verified": "y"},
         htmx=True,
     )
     assert response.status_code == 200 and "cần xác minh" not in response.get_data(as_text=True)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "base_salaries"))
     assert entry.actor_id == admin.id and entry.changes["verified"] == [False, True]
-    assert "amount" not in entry.changes  # "2 530 000" is the same amount
-    assert entry.entity_label == "Lương cơ sở từ 01/07/2026"
+    assert "amount" not in entry.changes  # "1 390 000" is the same amount
+    assert entry.entity_label == "Lương cơ sở từ 01/07/2018"
 
 
 def test_tax_rule_threshold_and_rate(client):
@@ -390,18 +438,18 @@ def test_tax_rule_threshold_and_rate(client):
     response = post(
         client,
         "/nhuan-but/thue",
-        {"valid_from": "2026-07-01", "threshold": "5.000.000", "rate": "10", "legal_basis": ""},
+        {"valid_from": "2027-01-01", "threshold": "6.000.000", "rate": "10", "legal_basis": ""},
         htmx=True,
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<html" not in html and "5.000.000 đ" in html and "cần xác minh" in html
-    rule = db.session.scalar(select(TaxRule).where(TaxRule.valid_from == date(2026, 7, 1)))
-    assert (rule.threshold, rule.rate, rule.verified) == (5_000_000, 1000, False)
+    assert "<html" not in html and "6.000.000 đ" in html and "cần xác minh" in html
+    rule = db.session.scalar(select(TaxRule).where(TaxRule.valid_from == date(2027, 1, 1)))
+    assert (rule.threshold, rule.rate, rule.verified) == (6_000_000, 1000, False)
     response = post(
         client,
         "/nhuan-but/thue",
-        {"valid_from": "2027-01-01", "threshold": "2.000.000", "rate": "150"},
+        {"valid_from": "2028-01-01", "threshold": "2.000.000", "rate": "150"},
         htmx=True,
     )
     assert response.status_code == 422
@@ -642,3 +690,33 @@ def test_every_list_keeps_its_query_count_as_data_grows(client):
         )
     db.session.flush()
     assert queries() == few
+
+
+def test_a_unit_value_that_lifts_a_range_above_the_ceiling_is_refused(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ROYALTY_LINE_CEILING", 10_000_000)
+    _admin(client)
+    example = _example()
+    edit = {
+        "name": example.name,
+        "legal_basis": example.legal_basis,
+        "valid_from": "2014-06-01",
+        "unit_percent_centi": "100",  # one coefficient unit = the whole base salary
+        "tier_percent_centi": "100",
+        "rounding": "half_up",
+        "rounding_step": "1",
+        "is_example": "y",
+    }
+    response = post(client, f"/nhuan-but/quy-dinh/{example.id}/sua", edit)
+    assert response.status_code == 422
+    assert (
+        "Với hệ số tối đa 5,00 và lương cơ sở 2.530.000 đ, một tin, bài được 12.650.000 đ, "
+        "vượt mức trần 10.000.000 đ mỗi dòng nhuận bút." in response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert example.unit_percent_centi == 1000
+    assert (
+        post(
+            client, f"/nhuan-but/quy-dinh/{example.id}/sua", edit | {"unit_percent_centi": "20"}
+        ).status_code
+        == 302
+    )

@@ -210,3 +210,59 @@ def test_tax_at_the_threshold_edges(gross, commitment, expected):
 def test_tax_with_a_zero_threshold_taxes_any_positive_payment():
     assert calc.tax(1, 0, 1000) == 0  # 0,1 đ rounds to nothing
     assert calc.tax(5, 0, 1000) == 1
+
+
+# --- authors without shares: an equal split of the amount, to the đồng ------------------------
+
+
+@pytest.mark.parametrize(
+    "total, count, expected",
+    [
+        # the example: not 34/33/33 % (34.000 + 33.000 + 33.000 of 100.001 → 34.001 …)
+        (100_001, 3, [33_335, 33_333, 33_333]),
+        (100_000, 3, [33_334, 33_333, 33_333]),
+        (150_490, 3, [50_164, 50_163, 50_163]),
+        (180_000, 2, [90_000, 90_000]),
+        (180_001, 1, [180_001]),
+        (5, 7, [5, 0, 0, 0, 0, 0, 0]),
+        (0, 3, [0, 0, 0]),
+        (-100_001, 3, [-33_335, -33_333, -33_333]),  # a reversal mirrors its lines
+    ],
+)
+def test_split_equally_examples(total, count, expected):
+    assert calc.split_equally(total, count) == expected
+    assert calc.split_lines(total, [None] * count) == expected
+
+
+def test_an_equal_split_is_not_a_rounded_percentage():
+    # What the import used to do: 34/33/33 % paid the first author 1 % more.
+    assert calc.split(100_001, [34, 33, 33]) == [34_001, 33_000, 33_000]
+    assert calc.split_lines(100_001, [None, None, None]) == [33_335, 33_333, 33_333]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    total=st.integers(min_value=-(10**12), max_value=10**12),
+    count=st.integers(min_value=1, max_value=20),
+)
+def test_equal_split_all_equal_but_the_first_who_gets_fewer_than_n_extra(total, count):
+    lines = calc.split_lines(total, [None] * count)
+    assert len(lines) == count and sum(lines) == total
+    assert all(type(line) is int for line in lines)
+    magnitude = [abs(line) for line in lines]
+    assert len(set(magnitude[1:])) <= 1  # everyone after the first gets the same
+    assert all(m == abs(total) // count for m in magnitude[1:])
+    assert 0 <= magnitude[0] - abs(total) // count < count  # the leftover: fewer than n đồng
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(total=st.integers(min_value=-(10**12), max_value=10**12), parts=shares())
+def test_explicit_shares_keep_their_meaning_and_add_up_exactly(total, parts):
+    assert calc.split_lines(total, parts) == calc.split(total, parts)
+    assert sum(calc.split_lines(total, parts)) == total
+
+
+@pytest.mark.parametrize("parts", [[50, None], [None, 100], []])
+def test_shares_are_given_for_all_authors_or_for_none(parts):
+    with pytest.raises(ValueError):
+        calc.split_lines(1000, parts)

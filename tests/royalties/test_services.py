@@ -121,6 +121,49 @@ def test_co_authors_share_the_amount_and_the_first_gets_the_remainder():
     assert names == [cast["contributor"].full_name, "Trần Thị Bình", "Thanh Nhật (Báo Gia Lai)"]
 
 
+def test_authors_without_shares_split_the_amount_not_the_percentage():
+    cast = people()
+    authors = [
+        AuthorLine(name=cast["contributor"].full_name, share=None, user_id=cast["contributor"].id),
+        AuthorLine(name="Trần Thị Bình", share=None),
+        AuthorLine(name="Thanh Nhật (Báo Gia Lai)", share=None),
+    ]
+    piece = published(cast, "Hội thi cồng chiêng", JUNE_2023, coefficient="1,01", authors=authors)
+
+    lines = lines_of(piece)
+    # 150.490 đ / 3 = 50.163 each, the 1 đ left over to the first in the byline
+    # (percentages 34/33/33 would have paid 51.168 + 49.661 + 49.661).
+    assert [line.amount for line in lines] == [50_164, 50_163, 50_163]
+    assert [line.share for line in lines] == [None, None, None]
+    assert sum(line.amount for line in lines) == 150_490
+    services.reverse_for_piece(piece, actor=cast["editor"], reason="Gỡ thử")
+    reversals = lines_of(piece, EntryKind.REVERSAL)
+    assert [line.amount for line in reversals] == [-50_164, -50_163, -50_163]
+
+
+def test_a_line_above_the_ceiling_is_refused_with_a_message(app, monkeypatch):
+    cast = people()
+    monkeypatch.setitem(app.config, "ROYALTY_LINE_CEILING", 200_000)
+    piece = published(cast, "Hệ số gõ nhầm", JUNE_2023, coefficient="1,50")  # 223.500 đ
+    assert lines_of(piece) == []  # nothing written to the ledger
+    flag = db.session.scalar(select(RoyaltyFlag).where(RoyaltyFlag.piece_id == piece.id))
+    assert flag.reason == (
+        "Một dòng nhuận bút 223.500 đ vượt mức trần 200.000 đ mỗi dòng: hãy kiểm tra lại hệ "
+        "số và quy định nhuận bút. Dòng này chưa được ghi."
+    )
+    below = published(cast, "Hệ số đúng", JUNE_2023, coefficient="1")  # 149.000 đ
+    (line,) = lines_of(below)
+    with pytest.raises(services.LineTooLarge) as refused:
+        services.adjust(_accountant(), line, 250_000, "Điều chỉnh gõ nhầm")
+    assert "vượt mức trần 200.000 đ" in refused.value.message
+    assert refused.value.field == "delta"
+    assert services.line_ceiling() == 200_000
+
+
+def test_the_default_ceiling_is_a_setting_of_a_hundred_million(app):
+    assert app.config["ROYALTY_LINE_CEILING"] == 100_000_000 == services.line_ceiling()
+
+
 def _photo(piece, n, credit):
     image = PieceImage(
         piece_id=piece.id,
@@ -347,15 +390,11 @@ def test_tax_follows_the_threshold_in_force_on_the_payment_date():
         services.adjust(accountant, line, 3_000_000 - line.amount, "Theo hợp đồng cộng tác")
     outsider = db.session.scalar(select(Payee).where(Payee.full_name == "Thanh Nhật (Báo Gia Lai)"))
     outsider.commitment_on_file = True
-    db.session.add(
-        TaxRule(
-            valid_from=date(2026, 7, 1),
-            threshold=5_000_000,
-            rate=1000,
-            legal_basis="Ví dụ: ngưỡng mới",
-        )
-    )
     db.session.flush()
+    # The 2026 rule is seeded with the reference data, dated and marked "cần xác minh".
+    new_rule = db.session.scalar(select(TaxRule).where(TaxRule.threshold == 5_000_000))
+    assert new_rule.valid_from == date(2026, 7, 1) and not new_rule.verified
+    assert "253/2026/NĐ-CP" in new_rule.legal_basis
 
     def taxes(day):
         lines = services.batch(period, day).lines
@@ -369,6 +408,17 @@ def test_tax_follows_the_threshold_in_force_on_the_payment_date():
     assert july["Thanh Nhật (Báo Gia Lai)"] == (3_000_000, 0, 3_000_000)
     assert services.batch(period, date(2026, 6, 30)).threshold == 2_000_000
     assert services.batch(period, date(2026, 7, 1)).threshold == 5_000_000
+    # Each line names the rule it was taxed by, and keeps it once the month is paid.
+    june_lines = services.batch(period, date(2026, 6, 30)).lines
+    assert {line.tax_rule.threshold for line in june_lines} == {2_000_000}
+    assert {line.tax_rule for line in services.batch(period, date(2026, 7, 1)).lines} == {new_rule}
+    services.sign_month(cast["chief"], period)
+    services.pay_month(accountant, period, "PC-01", date(2026, 7, 2))
+    frozen = db.session.scalars(select(PaymentLine).where(PaymentLine.period == period)).all()
+    assert {p.tax_rule_id for p in frozen} == {new_rule.id}
+    paid = services.batch(period)
+    assert [line.tax for line in paid.lines] == [0, 0]
+    assert {line.tax_rule for line in paid.lines} == {new_rule}
 
 
 def test_the_batch_adds_up_to_the_ledger_and_is_frozen_when_paid():

@@ -67,7 +67,10 @@ class PieceForm(Form):
 
 
 def authors_from_request(form) -> list[AuthorLine]:
-    """The author rows of the piece form: parallel lists of user, name and share."""
+    """The author rows of the piece form: parallel lists of user, name and share.
+
+    A blank share stays None: with every share blank the amount is split equally.
+    """
     users = form.getlist("author_user_id")
     names = form.getlist("author_name")
     shares = form.getlist("author_share")
@@ -77,5 +80,6 @@ def authors_from_request(form) -> list[AuthorLine]:
             continue
         # Not a number: no one's id (0), refused as a person one may not name.
         person = (int(user_id) if user_id.isdigit() else 0) if user_id else None
-        lines.append(AuthorLine(name=name, share=share or 0, user_id=person))
+        # A blank share means "split equally" (all blank) or is refused (some blank).
+        lines.append(AuthorLine(name=name, share=share.strip() or None, user_id=person))
     return lines

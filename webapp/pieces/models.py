@@ -183,7 +183,11 @@ class Piece(db.Model):
 
 
 class PieceAuthor(db.Model):
-    """One author of a piece: a user, or a named outside person, with a share in percent."""
+    """One author of a piece: a user, or a named outside person, with a share in percent.
+
+    ``share`` is None for every author of a piece split equally ("without shares"): the
+    amount, not the percentage, is divided (``calc.split_lines``).
+    """
 
     __tablename__ = "piece_authors"
     __table_args__ = (
@@ -196,7 +200,7 @@ class PieceAuthor(db.Model):
     position: Mapped[int] = mapped_column(default=0)  # 0 is the first in the byline
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    share: Mapped[int] = mapped_column(default=100)
+    share: Mapped[int | None]  # percent; None for every author of an equal split
 
     piece: Mapped[Piece] = relationship(back_populates="authors")
     user = relationship("User")

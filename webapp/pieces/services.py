@@ -53,7 +53,7 @@ class StaleError(ServiceError):
 @dataclass
 class AuthorLine:
     name: str
-    share: int
+    share: int | None  # None (or blank) for every author: an equal split
     user_id: int | None = None
 
 
@@ -194,15 +194,26 @@ def _set_authors(piece: Piece, lines: list[AuthorLine]) -> None:
         name = user.full_name if user else " ".join((line.name or "").split())
         if not name:
             raise ServiceError(_("Mỗi tác giả cần có họ tên."), "authors")
-        try:
-            share = int(line.share)
-        except (TypeError, ValueError):
-            raise ServiceError(
-                _("Tỉ lệ của tác giả phải là số nguyên phần trăm."), "authors"
-            ) from None
-        if not 1 <= share <= 100:
-            raise ServiceError(_("Tỉ lệ của mỗi tác giả phải từ 1 đến 100%."), "authors")
+        share = None
+        if line.share is not None and str(line.share).strip() != "":
+            try:
+                share = int(str(line.share).strip())
+            except (TypeError, ValueError):
+                raise ServiceError(
+                    _("Tỉ lệ của tác giả phải là số nguyên phần trăm."), "authors"
+                ) from None
+            if not 1 <= share <= 100:
+                raise ServiceError(_("Tỉ lệ của mỗi tác giả phải từ 1 đến 100%."), "authors")
         rows.append((position, user, name[:120], share))
+    given = [row[3] for row in rows if row[3] is not None]
+    if given and len(given) != len(rows):
+        raise ServiceError(
+            _(
+                "Ghi tỉ lệ cho tất cả tác giả, hoặc để trống tỉ lệ của tất cả để chia đều "
+                "nhuận bút."
+            ),
+            "authors",
+        )
     # Replace the lines: drop the old rows first, so (piece, position) stays unique.
     if piece.id is not None and piece.authors:
         piece.authors.clear()
@@ -226,7 +237,7 @@ def problems_before_submit(piece: Piece) -> list[str]:
         problems.append(_("Chưa chọn chuyên mục."))
     if not piece.authors:
         problems.append(_("Chưa có tác giả."))
-    else:
+    elif all(a.share is not None for a in piece.authors):  # shares given (none: equal split)
         total = sum(a.share for a in piece.authors)
         if total != 100:
             problems.append(

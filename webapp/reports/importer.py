@@ -8,8 +8,9 @@ The file: UTF-8, a header row, then one piece per row. Columns (any order):
 - title (required);
 - category: a section's name; topics: names separated by ";";
 - authors: separated by ";", each "Name" or "Name:share" (shares in percent, all or none;
-  without shares the split is equal, the remainder to the first);
-- coefficient: "1,5" or "1.5"; body: HTML or plain text; url: the piece's old address.
+  without shares the amount is split equally to the đồng, the leftover to the first);
+- coefficient: "1,5" or "1.5", within the genre's range in the rule set in force on the
+  piece's date; body: HTML or plain text; url: the piece's old address.
 
 Reading is strict, because a file read loosely imports the wrong thing without a word:
 
@@ -53,7 +54,9 @@ from webapp.auth.models import User
 from webapp.export_safety import csv_cell
 from webapp.extensions import db
 from webapp.pieces.models import Piece, PieceAuthor, PieceState, SourceKind, WorkflowEvent
-from webapp.royalties.rules import parse_coefficient
+from webapp.royalties.admin_services import MAX_COEFFICIENT
+from webapp.royalties.models import RoyaltyRuleSet
+from webapp.royalties.rules import format_coefficient, parse_coefficient
 from webapp.royalties.services import accrue_for_piece
 from webapp.sanitize import clean_html, plain_text
 from webapp.services import ServiceError
@@ -98,7 +101,8 @@ class ImportRow:
     key: str
     category: Category | None = None
     topics: list[Topic] = field(default_factory=list)
-    authors: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # (name, share or None for an equal split, user id)
+    authors: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     coefficient_centi: int | None = None
     body: str = ""
     url: str = ""
@@ -387,9 +391,9 @@ def parse_day(text: str) -> date | None:
     return None
 
 
-def parse_authors(text: str) -> list[tuple[str, int]]:
-    """ "A; B:30" → [(name, share)]; equal shares when none is given, the remainder to the
-    first. Raises ServiceError."""
+def parse_authors(text: str) -> list[tuple[str, int | None]]:
+    """ "A; B:30" → [(name, share)]; with no share given, every share is None: the amount is
+    then split equally to the đồng, the leftover to the first. Raises ServiceError."""
     parts = [p.strip() for p in text.split(";") if p.strip()]
     if not parts:
         return []
@@ -424,9 +428,7 @@ def parse_authors(text: str) -> list[tuple[str, int]]:
                     total=sum(given),
                 )
             )
-        return [(n, s) for n, s in named]
-    each, remainder = divmod(100, len(named))
-    return [(n, each + (remainder if i == 0 else 0)) for i, (n, _s) in enumerate(named)]
+    return named
 
 
 def _body_html(text: str) -> str:
@@ -452,6 +454,12 @@ class _Lookups:
             self.genres[_key_name(genre.name)] = genre
         self.categories = {_key_name(c.name): c for c in db.session.scalars(select(Category))}
         self.topics = {_key_name(t.name): t for t in db.session.scalars(select(Topic))}
+        # Every rule set, newest first, genre rules loaded: few rows, one query.
+        self.rule_sets = db.session.scalars(
+            select(RoyaltyRuleSet).order_by(
+                RoyaltyRuleSet.valid_from.desc(), RoyaltyRuleSet.id.desc()
+            )
+        ).all()
         self.users: dict[tuple[int | None, str], list[int]] = {}
         for user_id, name, unit_id in db.session.execute(
             select(User.id, User.full_name, User.unit_id).where(User.active.is_(True))
@@ -461,6 +469,33 @@ class _Lookups:
     def unit_hint(self, text: str) -> str:
         near = self.units_folded.get(fold(text))
         return _(" Có phải “%(name)s”?", name=near.name) if near else ""
+
+    def coefficient_problem(self, genre: Genre, day: date, centi: int) -> str | None:
+        """Why a coefficient is refused: outside the genre's range in the rule set in force
+        on ``day`` (as the approve form checks it), or absurd when no rule covers the day."""
+        rule_set = next(
+            (
+                r
+                for r in self.rule_sets
+                if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
+            ),
+            None,
+        )
+        rule = (
+            next((r for r in rule_set.genre_rules if r.genre_id == genre.id), None)
+            if rule_set
+            else None
+        )
+        if rule is None:
+            return _("Hệ số không được lớn hơn 100.") if centi > MAX_COEFFICIENT else None
+        if not rule.min_centi <= centi <= rule.max_centi:
+            return _(
+                "Hệ số của thể loại “%(genre)s” phải từ %(low)s đến %(high)s.",
+                genre=genre.name,
+                low=format_coefficient(rule.min_centi),
+                high=format_coefficient(rule.max_centi),
+            )
+        return None
 
     def user_for(self, unit_id: int, name: str) -> int | None:
         """An author who is the one active user of that name in the unit becomes that user."""
@@ -528,6 +563,14 @@ def check_rows(records: list[tuple[int, dict]]) -> tuple[list[ImportRow], list[R
                 coefficient = parse_coefficient(raw)
             except ServiceError as err:
                 fail("coefficient", str(err.message))
+            else:
+                problem = (
+                    look.coefficient_problem(genre, published_on, coefficient)
+                    if genre is not None and published_on is not None
+                    else None
+                )
+                if problem:
+                    fail("coefficient", problem)
         url = cells.get("url", "")
         if url and not url.lower().startswith(("http://", "https://")):
             fail("url", _("Đường dẫn phải bắt đầu bằng http:// hoặc https://"))

@@ -14,7 +14,8 @@ from sqlalchemy import func, or_, select
 
 from webapp.audit.services import diff, record, snapshot
 from webapp.extensions import db
-from webapp.formatting import day
+from webapp.formatting import day, money
+from webapp.royalties import calc
 from webapp.royalties.models import (
     BaseSalary,
     Budget,
@@ -207,7 +208,9 @@ def create_rule_set(actor, **values) -> RoyaltyRuleSet:
 
 def update_rule_set(actor, rule_set: RoyaltyRuleSet, **values) -> RoyaltyRuleSet:
     before = _audited(rule_set, RULE_SET_FIELDS, RULE_SET_SHOWN)
-    for name, value in _check_rule_set(values, rule_set.id).items():
+    checked = _check_rule_set(values, rule_set.id)
+    _check_ranges_under_ceiling(rule_set, checked)
+    for name, value in checked.items():
         setattr(rule_set, name, value)
     record(
         actor,
@@ -216,6 +219,34 @@ def update_rule_set(actor, rule_set: RoyaltyRuleSet, **values) -> RoyaltyRuleSet
         diff(before, _audited(rule_set, RULE_SET_FIELDS, RULE_SET_SHOWN)),
     )
     return rule_set
+
+
+def _check_ranges_under_ceiling(rule_set: RoyaltyRuleSet, checked: dict) -> None:
+    """A new unit value or tier must not lift any genre's top coefficient above the ceiling."""
+    from types import SimpleNamespace
+
+    from webapp.royalties.services import line_ceiling
+
+    changed = SimpleNamespace(
+        unit_percent_centi=checked["unit_percent_centi"],
+        tier_percent_centi=checked["tier_percent_centi"],
+        rounding=checked["rounding"],
+        rounding_step=checked["rounding_step"],
+    )
+    for rule in rule_set.genre_rules:
+        largest, salary = _largest_line(changed, rule.max_centi)
+        if largest > line_ceiling():
+            raise ServiceError(
+                _(
+                    "Với hệ số tối đa %(max)s và lương cơ sở %(salary)s, một tin, bài được "
+                    "%(amount)s, vượt mức trần %(ceiling)s mỗi dòng nhuận bút.",
+                    max=format_coefficient(rule.max_centi),
+                    salary=money(salary.amount),
+                    amount=money(largest),
+                    ceiling=money(line_ceiling()),
+                ),
+                "unit_percent_centi",
+            )
 
 
 # --- genre rules ----------------------------------------------------------------------------
@@ -228,7 +259,25 @@ def _genre_rule_label(rule: RoyaltyGenreRule) -> str:
     return f"{rule.rule_set.name} · {rule.genre.name}"
 
 
-def _check_range(min_centi, default_centi, max_centi, counted_per) -> dict:
+def _largest_line(rule_set: RoyaltyRuleSet, max_centi: int) -> tuple[int, BaseSalary | None]:
+    """What one piece at the range's top earns under the rule set, at the highest base
+    salary on record (the newest): the largest line an editor could approve."""
+    salary = db.session.scalar(select(BaseSalary).order_by(BaseSalary.amount.desc()).limit(1))
+    if salary is None:
+        return 0, None
+    amount = calc.amount(
+        max_centi,
+        salary.amount,
+        rule_set.unit_percent_centi,
+        rule_set.tier_percent_centi,
+        (),
+        rule_set.rounding or "half_up",
+        rule_set.rounding_step or 1,
+    )
+    return amount, salary
+
+
+def _check_range(min_centi, default_centi, max_centi, counted_per, rule_set=None) -> dict:
     values = {"min_centi": min_centi, "default_centi": default_centi, "max_centi": max_centi}
     for field, value in values.items():
         if value is None:
@@ -257,6 +306,22 @@ def _check_range(min_centi, default_centi, max_centi, counted_per) -> dict:
         )
     if counted_per not in CountedPer._value2member_map_:
         raise ServiceError(_("Cách tính không hợp lệ."), "counted_per")
+    if rule_set is not None:
+        from webapp.royalties.services import line_ceiling
+
+        largest, salary = _largest_line(rule_set, max_centi)
+        if largest > line_ceiling():
+            raise ServiceError(
+                _(
+                    "Với hệ số tối đa %(max)s và lương cơ sở %(salary)s, một tin, bài được "
+                    "%(amount)s, vượt mức trần %(ceiling)s mỗi dòng nhuận bút.",
+                    max=format_coefficient(max_centi),
+                    salary=money(salary.amount),
+                    amount=money(largest),
+                    ceiling=money(line_ceiling()),
+                ),
+                "max_centi",
+            )
     return dict(values, counted_per=CountedPer(counted_per))
 
 
@@ -272,7 +337,7 @@ def add_genre_rule(
             _("Thể loại “%(genre)s” đã có trong quy định này.", genre=genre.name), "genre_id"
         )
     rule = RoyaltyGenreRule(
-        genre=genre, **_check_range(min_centi, default_centi, max_centi, counted_per)
+        genre=genre, **_check_range(min_centi, default_centi, max_centi, counted_per, rule_set)
     )
     rule_set.genre_rules.append(rule)
     changes = {"genre_id": [None, genre.name]}
@@ -285,7 +350,8 @@ def update_genre_rule(
     actor, rule: RoyaltyGenreRule, *, min_centi, default_centi, max_centi, counted_per
 ) -> RoyaltyGenreRule:
     before = _audited(rule, GENRE_RULE_FIELDS, GENRE_RULE_SHOWN)
-    for name, value in _check_range(min_centi, default_centi, max_centi, counted_per).items():
+    checked = _check_range(min_centi, default_centi, max_centi, counted_per, rule.rule_set)
+    for name, value in checked.items():
         setattr(rule, name, value)
     after = _audited(rule, GENRE_RULE_FIELDS, GENRE_RULE_SHOWN)
     record(actor, "update", rule, diff(before, after), label=_genre_rule_label(rule))

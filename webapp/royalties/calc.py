@@ -87,6 +87,34 @@ def split(total: int, shares: Sequence[int]) -> list[int]:
     return [sign * p for p in parts]
 
 
+def split_equally(total: int, count: int) -> list[int]:
+    """Split ``total`` among ``count`` authors without shares: equal to the đồng.
+
+    Each gets the amount divided by their number, rounded down; the leftover đồng (fewer
+    than ``count``) go to the first author in the byline. 100.001 đ for three authors is
+    33.335 + 33.333 + 33.333, not percentages rounded to 34/33/33.
+    """
+    if count < 1:
+        raise ValueError("at least one author")
+    sign = -1 if total < 0 else 1
+    each, leftover = divmod(abs(total), count)
+    parts = [each] * count
+    parts[0] += leftover
+    return [sign * p for p in parts]
+
+
+def split_lines(total: int, shares: Sequence[int | None]) -> list[int]:
+    """A piece's lines: equal when no author has a share (``None``), else by the shares.
+
+    Shares are all given or all absent; the lines always add up to ``total`` exactly.
+    """
+    if shares and all(s is None for s in shares):
+        return split_equally(total, len(shares))
+    if any(s is None for s in shares):
+        raise ValueError("shares must be given for every author or for none")
+    return split(total, shares)
+
+
 def tax(gross: int, threshold: int, rate: int, commitment_on_file: bool = False) -> int:
     """Income tax withheld from one payment: ``rate`` when gross reaches ``threshold``.
 

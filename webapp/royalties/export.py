@@ -12,25 +12,26 @@ from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from num2words import num2words
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from webapp.export_safety import csv_row, xlsx_cell
-from webapp.formatting import day
+from webapp.formatting import day, money
 from webapp.royalties import calc
-from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth
+from webapp.royalties.admin_services import format_percent
+from webapp.royalties.models import EntryKind, MonthState, RoyaltyMonth, TaxRule
 from webapp.royalties.rules import format_coefficient
 from webapp.royalties.services import Batch
+from webapp.royalties.words import amount_in_words
 from webapp.settings import services as settings
 
 FONT_NAME = "Times New Roman"
 MONEY_FORMAT = "#,##0"
 # Column widths in characters: STT, name, pen name, unit, pieces, coefficient, gross, tax,
-# net, signature.
-WIDTHS = [5, 22, 13, 22, 50, 8, 14, 14, 14, 13]
+# net, the tax rule applied, signature.
+WIDTHS = [5, 22, 13, 22, 46, 8, 14, 14, 14, 26, 13]
 COLUMNS = len(WIDTHS)
 LINE_HEIGHT = 15  # points per line of wrapped 12-point Times New Roman
 # Characters of Vietnamese text in Times New Roman 12 per unit of column width (measured).
@@ -49,14 +50,6 @@ def period_label(period: str) -> str:
     return _("Tháng %(month)s năm %(year)s", month=mon, year=year)
 
 
-def amount_in_words(amount: int) -> str:
-    """A sum in words, as the sheet ends: 54896000 → Năm mươi bốn triệu … nghìn đồng."""
-    words = num2words(abs(int(amount)), lang="vi")
-    if amount < 0:
-        words = _("âm") + " " + words
-    return words[:1].upper() + words[1:] + " " + _("đồng") + "."
-
-
 def effective_coefficient(entry) -> str:
     """The coefficient the line was paid at, modifiers applied: "1,50", "0,50", "1,725"."""
     value = calc.effective_coefficient(
@@ -68,6 +61,30 @@ def effective_coefficient(entry) -> str:
         exact = Decimal(value.numerator) / Decimal(value.denominator)
         text = f"{exact.quantize(Decimal('0.0001')).normalize():f}".replace(".", ",")
     return "-" + text if entry.kind is EntryKind.REVERSAL else text
+
+
+def tax_rule_label(rule: TaxRule | None) -> str:
+    """The dated rule a payment was taxed by, as the sheet names it:
+    "10 % từ 2.000.000 đ - Thông tư 111/2013/TT-BTC… (từ 01/09/2013)", marked when unverified."""
+    if rule is None:
+        return _("Chưa có quy định thuế")
+    text = _(
+        "%(rate)s từ %(threshold)s - %(basis)s (áp dụng từ %(day)s)",
+        rate=format_percent(rule.rate),
+        threshold=money(rule.threshold),
+        basis=rule.legal_basis or _("không ghi căn cứ"),
+        day=day(rule.valid_from),
+    )
+    if not rule.verified:
+        text += " - " + _("cần xác minh")
+    return text
+
+
+def tax_basis(line) -> str:
+    """What a batch line was taxed by: its payee's commitment form, or the dated rule."""
+    if line.payee.commitment_on_file:
+        return _("Cam kết 08/CK-TNCN: không khấu trừ")
+    return tax_rule_label(line.tax_rule)
 
 
 def piece_line(entry) -> str:
@@ -95,6 +112,7 @@ def headings() -> list[str]:
         _("Thành tiền (đ)"),
         _("Thuế TNCN (đ)"),
         _("Thực nhận (đ)"),
+        _("Thuế TNCN theo"),
         _("Ký nhận"),
     ]
 
@@ -213,9 +231,12 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
         _money(ws, row, 7, line.gross)
         _money(ws, row, 8, line.tax)
         _money(ws, row, 9, line.net)
-        _text(ws, row, 10, "")
+        basis = tax_basis(line)
+        _text(ws, row, 10, basis, align=TOP_LEFT)
+        _text(ws, row, 11, "")
         lines = max(
             _lines_needed(pieces, WIDTHS[4]),
+            _lines_needed(basis, WIDTHS[9]),
             _lines_needed(payee.full_name, WIDTHS[1]),
             _lines_needed(payee.unit.name if payee.unit else "", WIDTHS[3]),
             2,  # room for a signature
@@ -230,13 +251,14 @@ def _build_xlsx(batch, month, board_name, district_name) -> bytes:
     _money(ws, row, 8, batch.tax, bold=True)
     _money(ws, row, 9, batch.net, bold=True)
     _text(ws, row, 10, "")
+    _text(ws, row, 11, "")
     ws.row_dimensions[row].height = LINE_HEIGHT + 6
     for table_row in ws.iter_rows(min_row=header_row, max_row=total_row, max_col=COLUMNS):
         for cell in table_row:
             cell.border = BOX
 
     row += 2
-    words = _("Số tiền bằng chữ: %(words)s", words=amount_in_words(batch.net))
+    words = _("Số tiền bằng chữ: %(words)s", words=amount_in_words(batch.net) + ".")
     _merged(ws, row, 1, COLUMNS, words, _font(12, italic=True), TOP_LEFT)
 
     # Signatures: the preparer, the chief accountant, the head of the board.
@@ -296,6 +318,7 @@ def build_csv(batch: Batch) -> bytes:
                         line.gross,
                         line.tax,
                         line.net,
+                        tax_basis(line),
                         payee.tax_code,
                         payee.bank_account,
                         payee.bank_name,
@@ -303,9 +326,7 @@ def build_csv(batch: Batch) -> bytes:
                 )
             )
         writer.writerow(
-            csv_row(
-                ["", _("Tổng cộng"), "", "", "", "", batch.gross, batch.tax, batch.net, "", "", ""]
-            )
+            csv_row(["", _("Tổng cộng"), *[""] * 4, batch.gross, batch.tax, batch.net, *[""] * 4])
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

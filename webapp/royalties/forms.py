@@ -29,8 +29,9 @@ from webapp.forms import Form
 from webapp.royalties.admin_services import format_hundredths
 from webapp.royalties.models import CountedPer, ModifierKind
 
-# The money columns are 32-bit integers in the database.
-MAX_MONEY = 2_147_483_647
+# The money columns are 64-bit integers, so this is a sanity bound, not the column's: ten
+# billion đồng is far above a district portal's yearly budget (a 3-billion budget is fine).
+MAX_MONEY = 10_000_000_000
 _GROUPED = re.compile(r"\d{1,3}([.,]\d{3})+")
 _CURRENCY = re.compile(r"(đồng|đ|vnđ|vnd)$", re.IGNORECASE)
 

@@ -29,6 +29,7 @@ from webapp.pieces.models import Piece
 from webapp.roles import Role
 from webapp.royalties import bp, calc, services
 from webapp.royalties.chart import ChartTexts, spending_chart
+from webapp.royalties.export import tax_basis, tax_rule_label
 from webapp.royalties.ledger_forms import AdjustForm, PayForm, ResolveFlagForm
 from webapp.royalties.models import (
     EntryKind,
@@ -230,6 +231,8 @@ def _ledger_context(period: str, pay_form=None, month_error=None) -> dict:
         "month": month,
         "state": state,
         "batch": services.batch(period, None if paid else local_today()),
+        "tax_basis": tax_basis,
+        "tax_rule_label": tax_rule_label,
         "units": db.session.scalars(Unit.ordered()).all(),
         "genres": db.session.scalars(select(Genre).order_by(Genre.id)).all(),
         "payees": db.session.scalars(

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Enum,
     ForeignKey,
@@ -44,7 +45,7 @@ class RoyaltyRuleSet(db.Model):
     is_example: Mapped[bool] = mapped_column(default=False)
     # How a piece's amount is rounded to đồng: "half_up" (default), "down" or "up", to a step.
     rounding: Mapped[str] = mapped_column(String(10), default="half_up")
-    rounding_step: Mapped[int] = mapped_column(default=1)
+    rounding_step: Mapped[int] = mapped_column(BigInteger, default=1)  # đồng
 
     genre_rules: Mapped[list["RoyaltyGenreRule"]] = relationship(
         back_populates="rule_set", cascade="all, delete-orphan", lazy="selectin"
@@ -127,7 +128,7 @@ class BaseSalary(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     valid_from: Mapped[date] = mapped_column(unique=True)
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     # False for figures taken from unofficial sources: shown as "cần xác minh".
     verified: Mapped[bool] = mapped_column(default=True)
@@ -140,7 +141,7 @@ class TaxRule(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     valid_from: Mapped[date] = mapped_column(unique=True)
-    threshold: Mapped[int]  # đồng: a payment of this much or more is taxed
+    threshold: Mapped[int] = mapped_column(BigInteger)  # đồng: this much or more is taxed
     rate: Mapped[int]  # hundredths of a percent: 10 % = 1000
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     verified: Mapped[bool] = mapped_column(default=True)
@@ -153,7 +154,7 @@ class Budget(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -165,7 +166,7 @@ class Expense(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     spent_on: Mapped[date] = mapped_column(index=True)
     category: Mapped[str] = mapped_column(String(120))
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -298,14 +299,16 @@ class RoyaltyEntry(db.Model):
     publication_no: Mapped[int] = mapped_column(default=1)
     published_on: Mapped[date]
     rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("royalty_rule_sets.id"))
-    base_salary: Mapped[int]
+    base_salary: Mapped[int] = mapped_column(BigInteger)
     unit_percent: Mapped[int]  # hundredths of a percent
     tier_percent: Mapped[int]  # hundredths of a percent
     coefficient_centi: Mapped[int]
     modifiers: Mapped[list] = mapped_column(JSON, default=list)  # [[code, kind, value], ...]
-    share: Mapped[int] = mapped_column(default=100)  # percent of the piece's amount
-    piece_amount: Mapped[int]  # the whole piece's (or photo's) amount, before the split
-    amount: Mapped[int]  # this line, đồng; negative for reversals
+    # Percent of the piece's amount; None for an equal split among authors without shares.
+    share: Mapped[int | None]
+    # The whole piece's (or photo's) amount, before the split.
+    piece_amount: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)  # this line, đồng; negative for reversals
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("royalty_entries.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -325,13 +328,16 @@ class PaymentLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7), index=True)
     payee_id: Mapped[int] = mapped_column(ForeignKey("payees.id"))
-    gross: Mapped[int]
-    tax: Mapped[int]
-    net: Mapped[int]
+    gross: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)
     tax_rate: Mapped[int]  # hundredths of a percent in force on the payment date
-    threshold: Mapped[int]
+    threshold: Mapped[int] = mapped_column(BigInteger)
+    # The dated tax rule the line was taxed by (None when no rule was in force).
+    tax_rule_id: Mapped[int | None] = mapped_column(ForeignKey("tax_rules.id"))
 
     payee = relationship(Payee, lazy="joined")
+    tax_rule = relationship(TaxRule, lazy="joined")
 
 
 class RoyaltyFlag(db.Model):

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record
 from webapp.extensions import db
+from webapp.formatting import money
 from webapp.pieces.models import Piece, PieceState
 from webapp.royalties import calc
 from webapp.royalties.models import (
@@ -40,6 +42,36 @@ from webapp.timeutil import local_today, to_local, utcnow
 PAYMENT_DUE_DAYS = 60  # Nghị định 18/2014: royalties are paid within 60 days of publication
 # line_key of an accountant's correction (adjust()); reversals keep the line's own key.
 ADJUSTMENT_KEY_PREFIX = "adj:"
+# The largest single ledger line, in đồng, unless the ROYALTY_LINE_CEILING setting says
+# otherwise: far above any real royalty, far below anything that could overflow.
+DEFAULT_LINE_CEILING = 100_000_000
+
+
+def line_ceiling() -> int:
+    """The sanity ceiling of one ledger line (setting ``ROYALTY_LINE_CEILING``)."""
+    if has_app_context():
+        return int(current_app.config.get("ROYALTY_LINE_CEILING", DEFAULT_LINE_CEILING))
+    return DEFAULT_LINE_CEILING
+
+
+class LineTooLarge(ServiceError):
+    """A single line above the ceiling: a typo in a coefficient or a rule, never paid."""
+
+
+def check_line(amount: int) -> int:
+    """Refuse a line whose size is above the ceiling; return it unchanged otherwise."""
+    ceiling = line_ceiling()
+    if abs(amount) > ceiling:
+        raise LineTooLarge(
+            _(
+                "Một dòng nhuận bút %(amount)s vượt mức trần %(ceiling)s mỗi dòng: hãy kiểm tra "
+                "lại hệ số và quy định nhuận bút. Dòng này chưa được ghi.",
+                amount=money(amount),
+                ceiling=money(ceiling),
+            ),
+            "amount",
+        )
+    return amount
 
 
 class MonthClosed(ServiceError):
@@ -265,8 +297,9 @@ def quote(piece: Piece, published_on: date) -> Quote | None:
             result.lines.append((f"image:{image.id}", maker, 100, each, each))
         return result
     total = line_amount()
+    # Shares all given: by percentage; none given (None): the amount divided equally.
     shares = [a.share for a in piece.authors]
-    for author, part in zip(piece.authors, calc.split(total, shares), strict=True):
+    for author, part in zip(piece.authors, calc.split_lines(total, shares), strict=True):
         result.lines.append(
             ("piece", lambda a=author: _author_payee(a, piece.unit_id), author.share, total, part)
         )
@@ -288,6 +321,14 @@ def accrue_for_piece(piece: Piece, actor=None) -> list[RoyaltyEntry]:
         db.session.flush()
         return []
     if result is None or not result.lines:
+        return []
+    try:
+        for line in result.lines:
+            check_line(line[4])
+    except LineTooLarge as refused:
+        # Nothing is written: the accountant sees why, and the rule or coefficient is fixed.
+        db.session.add(RoyaltyFlag(piece_id=piece.id, reason=str(refused.message)))
+        db.session.flush()
         return []
     publication_no = (
         db.session.scalar(
@@ -409,6 +450,10 @@ def adjust(actor, entry: RoyaltyEntry, delta: int, note: str) -> RoyaltyEntry:
         raise ServiceError(_("Vui lòng ghi rõ lý do điều chỉnh."), "note")
     if delta == 0:
         raise ServiceError(_("Số tiền điều chỉnh phải khác 0."), "delta")
+    try:
+        check_line(delta)
+    except LineTooLarge as refused:
+        raise LineTooLarge(refused.message, "delta") from None
     # Numbered per line: two corrections of one line in the same second are two lines, not
     # a clash on the unique key (a timestamp in seconds made the second one an error).
     done = db.session.scalar(
@@ -540,6 +585,7 @@ def pay_month(actor, period: str, voucher_no: str, voucher_date: date) -> Royalt
                 net=line.net,
                 tax_rate=current.tax_rate,
                 threshold=current.threshold,
+                tax_rule_id=line.tax_rule.id if line.tax_rule is not None else None,
             )
         )
     target.state = MonthState.PAID
@@ -568,6 +614,7 @@ class BatchLine:
     gross: int
     tax: int
     net: int
+    tax_rule: TaxRule | None = None  # the dated rule this line was taxed by
 
 
 @dataclass
@@ -577,6 +624,7 @@ class Batch:
     tax_rate: int
     threshold: int
     lines: list
+    tax_rule: TaxRule | None = None
 
     @property
     def gross(self) -> int:
@@ -626,7 +674,14 @@ def batch(period: str, payment_date: date | None = None) -> Batch:
             for p in db.session.scalars(select(PaymentLine).where(PaymentLine.period == period))
         }
         lines = [
-            BatchLine(frozen[pid].payee, rows, frozen[pid].gross, frozen[pid].tax, frozen[pid].net)
+            BatchLine(
+                frozen[pid].payee,
+                rows,
+                frozen[pid].gross,
+                frozen[pid].tax,
+                frozen[pid].net,
+                frozen[pid].tax_rule,
+            )
             for pid, rows in grouped.items()
             if pid in frozen
         ]
@@ -637,6 +692,7 @@ def batch(period: str, payment_date: date | None = None) -> Batch:
             any_line.tax_rate if any_line else 0,
             any_line.threshold if any_line else 0,
             lines,
+            any_line.tax_rule if any_line else None,
         )
     payment_date = payment_date or local_today()
     rule = tax_rule_on(payment_date)
@@ -648,8 +704,8 @@ def batch(period: str, payment_date: date | None = None) -> Batch:
         if gross == 0:
             continue
         withheld = calc.tax(gross, threshold, rate, payee.commitment_on_file) if rule else 0
-        lines.append(BatchLine(payee, rows, gross, withheld, gross - withheld))
-    return Batch(period, payment_date, rate, threshold, lines)
+        lines.append(BatchLine(payee, rows, gross, withheld, gross - withheld, rule))
+    return Batch(period, payment_date, rate, threshold, lines, rule)
 
 
 # --- figures for screens and reports -------------------------------------------------------
