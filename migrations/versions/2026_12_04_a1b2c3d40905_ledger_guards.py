@@ -1,7 +1,7 @@
 """ledger guards: append-only ledger lines, one payee per person, months locked by a version
 
 Revision ID: a1b2c3d40905
-Revises: a1b2c3d40906
+Revises: a1b2c3d40904
 Create Date: 2026-12-04
 
 - royalty_entries is append-only, held by the database: a trigger refuses every UPDATE and
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a1b2c3d40905"
-down_revision = "a1b2c3d40906"
+down_revision = "a1b2c3d40904"
 branch_labels = None
 depends_on = None
 

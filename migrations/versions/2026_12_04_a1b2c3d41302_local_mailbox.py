@@ -1,7 +1,7 @@
 """local mailbox: outbox messages kept in the app when no mail server is set
 
 Revision ID: a1b2c3d41302
-Revises: a1b2c3d40905
+Revises: a1b2c3d40906
 Create Date: 2026-12-04 16:39:10.125334
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1b2c3d41302'
-down_revision = 'a1b2c3d40905'
+down_revision = 'a1b2c3d40906'
 branch_labels = None
 depends_on = None
 
