@@ -33,6 +33,14 @@ ACTION_LABELS = {
     "delete": _l("Xóa"),
     "sign": _l("Ký bảng kê"),
     "pay": _l("Chi trả"),
+    "sign_in": _l("Đăng nhập thành công"),
+    "sign_in_failed": _l("Đăng nhập sai"),
+    "sign_in_blocked": _l("Đăng nhập khi đang bị tạm khóa"),
+    "lock": _l("Tạm khóa do đăng nhập sai nhiều lần"),
+    "unlock": _l("Mở khóa đăng nhập"),
+    "sign_out": _l("Đăng xuất"),
+    "sign_out_everywhere": _l("Đăng xuất khỏi mọi thiết bị"),
+    "change_password": _l("Đổi mật khẩu"),
 }
 
 FIELD_LABELS = {
@@ -86,4 +94,5 @@ FIELD_LABELS = {
     "state": _l("Trạng thái"),
     "voucher_no": _l("Số chứng từ"),
     "resolution": _l("Cách xử lý"),
+    "locked_until": _l("Tạm khóa đến"),
 }

@@ -1,10 +1,19 @@
 """Recording audit entries. Services call these; they flush, never commit."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from: the client's address and its User-Agent."""
+
+    address: str | None = None
+    agent: str | None = None
 
 
 def _plain(value):
@@ -27,8 +36,19 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def record(actor, action: str, obj, changes: dict, label: str | None = None) -> AuditEntry | None:
-    """Write one audit entry; nothing when an update changed nothing."""
+def record(
+    actor,
+    action: str,
+    obj,
+    changes: dict,
+    label: str | None = None,
+    *,
+    origin: "Origin | None" = None,
+) -> AuditEntry | None:
+    """Write one audit entry; nothing when an update changed nothing.
+
+    ``origin``: the client's address and browser, for account events (sign-in, sign-out...).
+    """
     if action == "update" and not changes:
         return None
     db.session.flush()  # obj.id is known for a new object
@@ -41,6 +61,8 @@ def record(actor, action: str, obj, changes: dict, label: str | None = None) -> 
             :255
         ],
         changes={k: [_plain(v[0]), _plain(v[1])] for k, v in changes.items()},
+        ip_address=origin.address[:45] if origin and origin.address else None,
+        user_agent=origin.agent[:255] if origin and origin.agent else None,
     )
     db.session.add(entry)
     return entry
