@@ -91,7 +91,11 @@ def test_change_password(client):
     response = post(
         client,
         "/tai-khoan/mat-khau",
-        {"current_password": "sai", "new_password": "cay-bang-truoc-ngo", "confirm": "cay-bang-truoc-ngo"},
+        {
+            "current_password": "sai",
+            "new_password": "cay-bang-truoc-ngo",
+            "confirm": "cay-bang-truoc-ngo",
+        },
         htmx=True,
     )
     assert response.status_code == 422

@@ -16,19 +16,19 @@ class Origin:
     agent: str | None = None
 
 
-def _plain(value):
+def plain(value):
     """A value as JSON can keep it."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset | list | tuple):
-        return sorted(_plain(v) for v in value)
+        return sorted(plain(v) for v in value)
     return value
 
 
 def snapshot(obj, fields) -> dict:
-    return {f: _plain(getattr(obj, f)) for f in fields}
+    return {f: plain(getattr(obj, f)) for f in fields}
 
 
 def diff(before: dict, after: dict) -> dict:
@@ -60,7 +60,7 @@ def record(
         entity_label=(label or str(getattr(obj, "name", None) or getattr(obj, "username", "")))[
             :255
         ],
-        changes={k: [_plain(v[0]), _plain(v[1])] for k, v in changes.items()},
+        changes={k: [plain(v[0]), plain(v[1])] for k, v in changes.items()},
         ip_address=origin.address[:45] if origin and origin.address else None,
         user_agent=origin.agent[:255] if origin and origin.agent else None,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.models import AuditEntry
-from webapp.audit.services import Origin, diff, record, snapshot
+from webapp.audit.services import Origin, plain, diff, record, snapshot
 from webapp.auth import passwords
 from webapp.auth.models import User, UserRole
 from webapp.extensions import db
@@ -69,7 +69,7 @@ def _account_event(
         entity_type=User.__tablename__,
         entity_id=user.id if user is not None else None,
         entity_label=(user.username if user is not None else (label or ""))[:255],
-        changes=changes or {},
+        changes={k: [plain(v[0]), plain(v[1])] for k, v in (changes or {}).items()},
         ip_address=(origin.address or None) if origin else None,
         user_agent=(origin.agent or "")[:255] or None if origin else None,
     )
