@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.models import AuditEntry
-from webapp.audit.services import Origin, plain, diff, record, snapshot
+from webapp.audit.services import Origin, diff, plain, record, snapshot
 from webapp.auth import passwords
 from webapp.auth.models import User, UserRole
 from webapp.extensions import db
