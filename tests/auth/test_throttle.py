@@ -187,3 +187,21 @@ def test_the_lock_holds_across_two_app_instances_on_one_database(app):
         locked = db.session.scalar(select(User.locked_until).where(User.username == username))
         db.session.remove()
     assert locked is not None and locked > utcnow()
+
+
+def test_guessing_the_current_password_on_the_change_form_counts_too(client):
+    """Someone at a computer left signed in must not get unlimited guesses either."""
+    user = make_user("editor")
+    login(client, user)
+    form = {"new_password": "cay-bang-truoc-ngo", "confirm": "cay-bang-truoc-ngo"}
+    for _ in range(4):
+        response = post(client, "/tai-khoan/mat-khau", {**form, "current_password": "doan-bua"})
+        assert "Mật khẩu hiện tại không đúng." in response.get_data(as_text=True)
+    response = post(client, "/tai-khoan/mat-khau", {**form, "current_password": "doan-bua"})
+    assert f"{LOCKED} 15 phút" in response.get_data(as_text=True)
+    response = post(client, "/tai-khoan/mat-khau", {**form, "current_password": PASSWORD})
+    assert response.status_code == 422 and LOCKED in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(PASSWORD)  # unchanged
+    post(client, "/dang-xuat")
+    assert _try(client, user.username, PASSWORD).status_code == 429

@@ -144,23 +144,31 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.new_password.data, _origin()
-            )
-        except ServiceError as err:
-            db.session.rollback()
-            apply_error(form, err)
-            status = 422
+        refusal = services.check_current_password(
+            current_user, form.current_password.data, _origin()
+        )
+        db.session.commit()  # a wrong password counts against the account, as at sign-in
+        if refusal is not None:
+            form.current_password.errors.append(refusal)
+            status = 422  # re-rendered in place (htmx swaps 422, not 429)
         else:
-            remember = _has_remember_cookie()
-            db.session.commit()
-            # Every other session has ended; this one goes on, with the new token.
-            _start_session(current_user._get_current_object(), remember=remember)
-            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
-            if is_htmx():
-                return hx_redirect(url_for("auth.account"))
-            return redirect(url_for("auth.account"))
+            try:
+                services.change_password(
+                    current_user, form.current_password.data, form.new_password.data, _origin()
+                )
+            except ServiceError as err:
+                db.session.rollback()
+                apply_error(form, err)
+                status = 422
+            else:
+                remember = _has_remember_cookie()
+                db.session.commit()
+                # Every other session has ended; this one goes on, with the new token.
+                _start_session(current_user._get_current_object(), remember=remember)
+                flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
+                if is_htmx():
+                    return hx_redirect(url_for("auth.account"))
+                return redirect(url_for("auth.account"))
     elif form.is_submitted():
         status = 422
     return render("auth/password.html", "auth/_password_form.html", form=form, status=status)

@@ -105,7 +105,6 @@ def authenticate(username: str, password: str, origin: Origin | None = None) -> 
     for LOGIN_LOCK_MINUTES; while locked even the right password is refused (unchecked). The
     counter lives in the users table, so every worker and machine shares it.
     """
-    config = current_app.config
     user = find_user(username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -117,15 +116,8 @@ def authenticate(username: str, password: str, origin: Origin | None = None) -> 
         return SignIn(None, _minutes_left(user.locked_until, now))
     if not user.check_password(password or "") or not user.active:
         _account_event(SIGN_IN_FAILED, user, origin)
-        locked_until = _count_failure(
-            user,
-            now,
-            window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
-            max_failures=config["LOGIN_MAX_FAILURES"],
-            lock=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
-        )
+        locked_until = _failure(user, now, origin)
         if locked_until is not None:
-            _account_event(LOCK, user, origin, changes={"locked_until": [None, locked_until]})
             return SignIn(None, _minutes_left(locked_until, now))
         return SignIn(None)
     if user.failed_logins or user.first_failed_login_at or user.locked_until:
@@ -136,6 +128,22 @@ def authenticate(username: str, password: str, origin: Origin | None = None) -> 
     _account_event(SIGN_IN, user, origin, actor=user)
     db.session.flush()
     return SignIn(user)
+
+
+def _failure(user: User, now, origin: Origin | None):
+    """Count a wrong password against the account; lock it (and log the lock) at the limit.
+    Returns the end of the lock if this failure locked the account."""
+    config = current_app.config
+    locked_until = _count_failure(
+        user,
+        now,
+        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        lock=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+    )
+    if locked_until is not None:
+        _account_event(LOCK, user, origin, changes={"locked_until": [None, locked_until]})
+    return locked_until
 
 
 def _count_failure(user: User, now, *, window, max_failures, lock):
@@ -217,6 +225,26 @@ def check_new_password(password: str, *, username: str, unit_names=()) -> None:
     key = passwords.problem(password, username=username, names=tuple(unit_names))
     if key is not None:
         raise ServiceError(passwords.message(key), "new_password")
+
+
+def check_current_password(user: User, current: str, origin: Origin | None = None) -> str | None:
+    """Why the current password asked for before a change is refused, or None if it is right.
+
+    A wrong one counts like a failed sign-in (someone at an unlocked computer must not get
+    unlimited guesses), and a locked account is refused unchecked. The caller commits either
+    way, so that the count is kept.
+    """
+    minutes = lock_minutes_left(user)
+    if minutes is None and user.check_password(current or ""):
+        return None
+    if minutes is None:
+        _account_event(SIGN_IN_FAILED, user, origin, actor=user)
+        now = utcnow()
+        locked_until = _failure(user, now, origin)
+        if locked_until is None:
+            return _("Mật khẩu hiện tại không đúng.")
+        minutes = _minutes_left(locked_until, now)
+    return _("Quá nhiều lần đăng nhập sai; thử lại sau %(n)s phút.", n=minutes)
 
 
 def change_password(user: User, current: str, new: str, origin: Origin | None = None) -> None:
