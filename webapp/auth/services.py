@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.models import AuditEntry
-from webapp.audit.services import Origin, diff, plain, record, snapshot
+from webapp.audit.services import Origin, diff, record, record_account_event, snapshot
 from webapp.auth import passwords
 from webapp.auth.models import User, UserRole
 from webapp.extensions import db
@@ -53,28 +53,9 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def _account_event(
-    action: str,
-    user: User | None,
-    origin: Origin | None,
-    *,
-    actor=None,
-    label: str | None = None,
-    changes: dict | None = None,
-) -> AuditEntry:
-    """One account event in the audit trail; ``label``: the username as typed, for failures."""
-    entry = AuditEntry(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        entity_type=User.__tablename__,
-        entity_id=user.id if user is not None else None,
-        entity_label=(user.username if user is not None else (label or ""))[:255],
-        changes={k: [plain(v[0]), plain(v[1])] for k, v in (changes or {}).items()},
-        ip_address=(origin.address or None) if origin else None,
-        user_agent=(origin.agent or "")[:255] or None if origin else None,
-    )
-    db.session.add(entry)
-    return entry
+def _account_event(action, user, origin, *, actor=None, label="", changes=None):
+    """An account event in the audit trail, with the client's address and browser."""
+    return record_account_event(actor, action, user, origin, label=label, changes=changes)
 
 
 @dataclass(frozen=True)
