@@ -97,12 +97,20 @@ def test_the_admin_filters_sign_ins_by_user_and_result(app, client):
     _try(app.test_client(), an.username, "sai-mat-khau-roi", address="10.0.0.1")
     _try(app.test_client(), an.username, PASSWORD, address="10.0.0.2")
     _try(app.test_client(), binh.username, PASSWORD, address="10.0.0.3")
+    _try(app.test_client(), "khong-co-ai", PASSWORD, address="10.0.0.4")
     login(client, admin)
 
     everything = client.get("/quan-tri/dang-nhap").get_data(as_text=True)
     assert all(ip in everything for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"))
     by_user = client.get("/quan-tri/dang-nhap?q=NguyenVanAn").get_data(as_text=True)
-    assert "10.0.0.1" in by_user and "10.0.0.2" in by_user and "10.0.0.3" not in by_user
+    assert "10.0.0.1" in by_user and "10.0.0.2" in by_user
+    assert "10.0.0.3" not in by_user and "10.0.0.4" not in by_user
+    an.username = "nguyenvanan2"  # renamed: the account's earlier entries stay with it
+    db.session.flush()
+    renamed = client.get("/quan-tri/dang-nhap?q=nguyenvanan2").get_data(as_text=True)
+    assert "10.0.0.1" in renamed and "10.0.0.4" not in renamed
+    tried = client.get("/quan-tri/dang-nhap?q=khong-co-ai").get_data(as_text=True)
+    assert "10.0.0.4" in tried and "10.0.0.1" not in tried
     failures = client.get("/quan-tri/dang-nhap?result=sign_in_failed").get_data(as_text=True)
     assert "10.0.0.1" in failures and "10.0.0.2" not in failures and "10.0.0.3" not in failures
     both = client.get(

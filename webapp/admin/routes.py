@@ -405,7 +405,11 @@ def sign_in_log():
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     if q:
-        query = query.where(AuditEntry.entity_label == users.normalise_username(q))
+        # the name as typed (also for names that are no one's), and the account's own
+        # entries under an earlier username
+        named = AuditEntry.entity_label == users.normalise_username(q)
+        user = users.find_user(q)
+        query = query.where(or_(named, AuditEntry.entity_id == user.id) if user else named)
     if result in SIGN_IN_RESULTS:
         query = query.where(AuditEntry.action == result)
     page = paginate(query, per_page=50)
