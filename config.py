@@ -7,6 +7,7 @@ generated once into ``instance/secret_key``. Production sets DATABASE_URL
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -44,6 +45,25 @@ def database_url(url: str | None, instance_dir: Path) -> str:
     return url
 
 
+def cookie_settings(secure: bool, remember_days: int) -> dict:
+    """Cookie flags: Secure and the __Host- prefix only over HTTPS (a browser refuses a
+    __Host- cookie that is not Secure, on Path=/ and without Domain)."""
+    settings = {
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
+        "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember" if secure else "remember_token",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "REMEMBER_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_DOMAIN": None,
+    }
+    if secure:
+        settings["PREFERRED_URL_SCHEME"] = "https"
+    return settings
+
+
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
@@ -77,9 +97,15 @@ class Config:
     # Minutes new-submission mail to an "at once" editor waits for others: one mail a burst.
     NOTIFY_BATCH_MINUTES = float(os.environ.get("NOTIFY_BATCH_MINUTES", "3"))
 
+    # Served over HTTPS (directly or behind the reverse proxy): cookies are then Secure and
+    # carry the __Host- prefix (see cookie_settings). On by default when BASE_URL is https;
+    # SESSION_COOKIE_SECURE=1, the older name, still turns it on.
+    SECURE_COOKIES = _bool(
+        "SECURE_COOKIES",
+        BASE_URL.startswith("https://") or _bool("SESSION_COOKIE_SECURE"),
+    )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
     # A demo installation: the sign-in page lists the demo accounts and a banner says so.
     # `make run` turns it on; production leaves it off.
@@ -88,6 +114,23 @@ class Config:
     # When on, admins, accountants and chief editors must set up an authenticator app.
     TWO_FACTOR_REQUIRED = _bool("TWO_FACTOR_REQUIRED")
     TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Tòa soạn")
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DAYS = int(os.environ.get("REMEMBER_COOKIE_DAYS", "30"))
+    # The number of reverse proxies in front (nginx: 1) whose X-Forwarded-For and
+    # X-Forwarded-Proto are trusted; 0 = none, the client talks to gunicorn directly.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+
+    # Sign-in throttling. An account: LOGIN_MAX_FAILURES wrong passwords within
+    # LOGIN_FAILURE_WINDOW_MINUTES lock it for LOGIN_LOCK_MINUTES (kept in the database).
+    # An address: failed attempts limited by Flask-Limiter (its storage: memory:// on one
+    # machine, redis://host:6379 shared by several).
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "toasoan"
     WTF_CSRF_TIME_LIMIT = None  # a long edit session must not lose its form to an expired token
 
     PER_PAGE = 25

@@ -121,6 +121,15 @@ def _no_server_errors(app):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Failed sign-ins per address start from zero in each test (memory:// storage)."""
+    from webapp.extensions import limiter
+
+    limiter.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Run each test inside one transaction that is rolled back at the end.
 

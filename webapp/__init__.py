@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, Config
+from config import BASE_DIR, Config, cookie_settings
 from webapp import access, dblocks, errors, formatting, idempotency, security_headers
-from webapp.extensions import babel, csrf, db, login_manager, migrate
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -30,6 +31,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = Config.load_secret()
+    app.config.update(
+        cookie_settings(bool(app.config["SECURE_COOKIES"]), int(app.config["REMEMBER_COOKIE_DAYS"]))
+    )
+    proxies = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if proxies:  # behind nginx: the client's address and scheme from its X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
@@ -43,6 +50,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: Config.TIMEZONE)
 
     _import_models()

@@ -46,6 +46,14 @@ def register(app) -> None:
     def too_large(e):
         return _page(413, _("Tệp quá lớn"), _("Tệp gửi lên vượt quá dung lượng cho phép."))
 
+    @app.errorhandler(429)
+    def too_many_requests(e):
+        if getattr(e, "response", None) is not None:  # a page made for it (Flask-Limiter)
+            return e.response
+        return _page(
+            429, _("Quá nhiều yêu cầu"), _("Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút.")
+        )
+
     @app.errorhandler(500)
     def server_error(e):
         db.session.rollback()

@@ -1,6 +1,8 @@
 """Extensions, created unbound and bound in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Limits failed sign-ins per client address (request.remote_addr, corrected by ProxyFix
+# behind the reverse proxy). Storage: RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

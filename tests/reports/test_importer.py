@@ -426,6 +426,8 @@ def test_the_cli_refuses_an_open_quote_and_writes_nothing(app, district, tmp_pat
     assert result.exit_code != 0
     assert "Dòng 3" in result.output and "ngoặc kép" in result.output
     assert _count(Piece) == 0
+
+
 def test_authors_without_shares_split_the_amount_equally_to_the_dong(district):
     row = {
         "published_at": "2021-02-10",

@@ -283,6 +283,18 @@ def user_toggle(user_id):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+@bp.route("/nguoi-dung/<int:user_id>/mo-khoa-dang-nhap", methods=["POST"])
+@admin_only
+def user_unlock(user_id):
+    """Let an account locked by wrong passwords sign in again at once."""
+    user = db.get_or_404(User, user_id)
+    _require_action_form()
+    users.unlock(current_user, user)
+    db.session.commit()
+    flash(_("Đã mở khóa đăng nhập cho “%(name)s”.", name=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 # --- categories, topics, genres ----------------------------------------------------
 
 TERM_KINDS = {
@@ -396,6 +408,40 @@ def genre_signoff(term_id):
 # --- audit ------------------------------------------------------------------------
 
 AUDIT_ENTITIES = tuple(ENTITY_LABELS)
+SIGN_IN_RESULTS = users.ACCOUNT_ACTIONS
+
+
+@bp.route("/dang-nhap")
+@admin_only
+def sign_in_log():
+    """Every sign-in, failure, lock, sign-out and password change; by account and result."""
+    q = request.args.get("q", "").strip().lower()
+    result = request.args.get("result", "")
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity_type == User.__tablename__,
+            AuditEntry.action.in_(SIGN_IN_RESULTS),
+        )
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    if q:
+        # the name as typed (also for names that are no one's), and the account's own
+        # entries under an earlier username
+        named = AuditEntry.entity_label == users.normalise_username(q)
+        user = users.find_user(q)
+        query = query.where(or_(named, AuditEntry.entity_id == user.id) if user else named)
+    if result in SIGN_IN_RESULTS:
+        query = query.where(AuditEntry.action == result)
+    page = paginate(query, per_page=50)
+    return render(
+        "admin/sign_ins.html",
+        "admin/_sign_ins_table.html",
+        page=page,
+        q=q,
+        result=result,
+        results=SIGN_IN_RESULTS,
+    )
 
 
 @bp.route("/nhat-ky")

@@ -39,6 +39,14 @@ ACTION_LABELS = {
     "two_factor_reset": _l("Quản trị xóa xác thực hai bước"),
     "two_factor_recovery_used": _l("Dùng mã dự phòng"),
     "two_factor_recovery_codes": _l("Tạo lại mã dự phòng"),
+    "sign_in": _l("Đăng nhập thành công"),
+    "sign_in_failed": _l("Đăng nhập sai"),
+    "sign_in_blocked": _l("Đăng nhập khi đang bị tạm khóa"),
+    "lock": _l("Tạm khóa do đăng nhập sai nhiều lần"),
+    "unlock": _l("Mở khóa đăng nhập"),
+    "sign_out": _l("Đăng xuất"),
+    "sign_out_everywhere": _l("Đăng xuất khỏi mọi thiết bị"),
+    "change_password": _l("Đổi mật khẩu"),
 }
 
 FIELD_LABELS = {
@@ -96,4 +104,5 @@ FIELD_LABELS = {
     "state": _l("Trạng thái"),
     "voucher_no": _l("Số chứng từ"),
     "resolution": _l("Cách xử lý"),
+    "locked_until": _l("Tạm khóa đến"),
 }

@@ -1,5 +1,6 @@
 """Recording audit entries. Services call these; they flush, never commit."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
@@ -41,6 +42,39 @@ def record(actor, action: str, obj, changes: dict, label: str | None = None) -> 
             :255
         ],
         changes={k: [_plain(v[0]), _plain(v[1])] for k, v in changes.items()},
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from: the client's address and its User-Agent."""
+
+    address: str | None = None
+    agent: str | None = None
+
+
+def record_account_event(
+    actor,
+    action: str,
+    user,
+    origin: Origin | None,
+    *,
+    label: str = "",
+    changes: dict | None = None,
+) -> AuditEntry:
+    """An account event (sign-in, failure, lock, sign-out...) with the client's address and
+    browser. ``user`` is None when the username typed is no one's: ``label`` keeps it."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        entity_type="users",
+        entity_id=user.id if user is not None else None,
+        entity_label=(user.username if user is not None else label)[:255],
+        changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (changes or {}).items()},
+        ip_address=(origin.address or None) if origin else None,
+        user_agent=((origin.agent or "")[:255] or None) if origin else None,
     )
     db.session.add(entry)
     return entry

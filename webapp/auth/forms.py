@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from flask_login import current_user
+from wtforms import BooleanField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from webapp.auth import passwords
 from webapp.forms import Form
-
-MIN_PASSWORD = 8
 
 
 class LoginForm(Form):
@@ -15,16 +15,18 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
-    new_password = PasswordField(
-        _l("Mật khẩu mới"),
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD, max=128, message=_l("Mật khẩu cần từ 8 đến 128 ký tự.")),
-        ],
-    )
+    new_password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Nhập lại mật khẩu mới"), validators=[DataRequired(), EqualTo("new_password")]
     )
+
+    def validate_new_password(self, field):
+        # The policy shown at once beside the other errors; the service checks it again.
+        unit = current_user.unit
+        names = (unit.name, unit.short_name or "") if unit is not None else ()
+        problem = passwords.problem(field.data, username=current_user.username, names=names)
+        if problem is not None:
+            raise ValidationError(passwords.message(problem))
 
 
 class TwoFactorCodeForm(Form):

@@ -1,5 +1,6 @@
 """Users and their roles."""
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,10 @@ from webapp.extensions import db
 from webapp.roles import STAFF_ROLES, Role
 from webapp.timeutil import utcnow
 from webapp.units.models import Unit
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -34,6 +39,13 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Part of the id that Flask-Login keeps in the session and the remember cookie; a new one
+    # (sign-out, new password, roles changed, account locked) makes every copy of them void.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Sign-in throttling, held here so that every worker and machine sees the same count.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    first_failed_login_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -47,6 +59,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked for a while after too many wrong passwords."""
+        return self.locked_until is not None and self.locked_until > utcnow()
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        """Sign the user out everywhere: every session and remember cookie stops working."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt, a current memory-hard algorithm.

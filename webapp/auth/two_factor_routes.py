@@ -60,7 +60,11 @@ def login_code():
     status = 200
     if form.validate_on_submit():
         if two_factor.verify(user, form.code.data):
-            session.pop(PENDING, None)
+            # A fresh session, as at any sign-in: nothing of the one before but the language.
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
             login_user(user, remember=pending["remember"])
             db.session.commit()
             return redirect(pending["next"])
