@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config
-from webapp import access, errors, formatting
+from webapp import access, errors, formatting, params
 from webapp.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -42,9 +42,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: Config.TIMEZONE)
 
+    # Ids in URLs: a number no table can hold is a 404, not an overflow in SQL.
+    app.url_map.converters["int"] = params.IdConverter
     _import_models()
     _register_blueprints(app)
     app.before_request(access.enforce_access)
+    app.before_request(params.refuse_nul_bytes)
     errors.register(app)
     formatting.register(app)
     _register_template_context(app)

@@ -11,7 +11,9 @@ from wtforms.validators import Length, Optional
 
 from webapp.admin.forms import MultiCheckboxField
 from webapp.forms import Form
+from webapp.params import MAX_ID, BadParameter
 from webapp.pieces.services import AuthorLine, PieceData
+from webapp.text import clean_line
 
 
 class PieceForm(Form):
@@ -73,9 +75,21 @@ def authors_from_request(form) -> list[AuthorLine]:
     shares = form.getlist("author_share")
     lines = []
     for user_id, name, share in zip(users, names, shares, strict=False):
-        if not (user_id or name.strip()):
+        if not (user_id or clean_line(name)):
             continue
         lines.append(
-            AuthorLine(name=name, share=share or 0, user_id=int(user_id) if user_id else None)
+            AuthorLine(
+                name=clean_line(name),
+                share=share.strip() or 0,
+                user_id=_author_id(user_id) if user_id else None,
+            )
         )
     return lines
+
+
+def _author_id(raw: str) -> int:
+    """A co-author's user id from the form; anything else is a bad request."""
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 10 or not 1 <= int(raw) <= MAX_ID:
+        raise BadParameter("author_user_id")
+    return int(raw)

@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.pagination import paginate
+from webapp.params import int_arg
 from webapp.pieces import bp, services
 from webapp.pieces.forms import PieceForm, authors_from_request
 from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
@@ -219,7 +220,7 @@ def _save(piece, form):
 @WRITERS
 def author_row():
     """One more empty author row for the piece form."""
-    unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    unit_id = int_arg("unit") or current_user.unit_id
     if not is_htmx():
         return redirect(url_for("pieces.new_piece"))
     return render(
@@ -532,8 +533,8 @@ def revisions(piece_id):
     ).all()
     by_number = {r.number: r for r in all_revisions}
     newest = all_revisions[-1].number if all_revisions else 0
-    a = request.args.get("a", type=int) or max(newest - 1, 1)
-    b = request.args.get("b", type=int) or newest
+    a = int_arg("a") or max(newest - 1, 1)
+    b = int_arg("b") or newest
     old, new = by_number.get(a), by_number.get(b)
     comparison = None
     if old and new:
