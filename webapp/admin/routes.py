@@ -17,7 +17,7 @@ from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.inline import inline_edit, inline_row, list_changed, submit
 from webapp.pagination import paginate
-from webapp.params import int_arg
+from webapp.params import int_arg, text_arg
 from webapp.roles import Role
 from webapp.services import ServiceError, apply_error
 from webapp.taxonomy import services as terms
@@ -138,7 +138,7 @@ def _all_units():
 @bp.route("/nguoi-dung")
 @admin_only
 def user_list():
-    q = request.args.get("q", "").strip()
+    q = text_arg("q")
     unit_id = int_arg("unit")
     role = request.args.get("role", "")
     query = select(User).order_by(User.active.desc(), User.full_name, User.id)
