@@ -6,6 +6,7 @@ import socket
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from flask import abort
@@ -197,6 +198,10 @@ class _Proxy:
                     pass
 
     def stop(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread
+        except OSError:
+            pass
         self.listener.close()
         for s in self.sockets:
             try:
@@ -226,6 +231,7 @@ def test_postgresql_going_away_and_coming_back(app, _allow_5xx):
     with cut.app_context():
         user = make_user("editor", unit=make_unit(), full_name="Võ Minh Khang")
         db.session.commit()
+        user = SimpleNamespace(username=user.username)
     client = cut.test_client()
     try:
         login(client, user)
