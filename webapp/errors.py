@@ -10,6 +10,7 @@ from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.extensions import db, login_manager
@@ -189,6 +190,9 @@ def _drain_request_body() -> None:
     the client's TCP stack see a reset: the browser shows "connection reset" instead
     of our page. Reading the rest first lets the answer arrive.
     """
+    # The page's own forms (the language switch) must not parse the refused body again.
+    request.__dict__["form"] = ImmutableMultiDict()
+    request.__dict__["files"] = ImmutableMultiDict()
     stream = request.environ.get("wsgi.input")
     length = request.content_length
     if stream is None or not length or length > MAX_DRAIN_BYTES:
