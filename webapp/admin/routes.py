@@ -17,7 +17,7 @@ from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.inline import inline_edit, inline_row, list_changed, submit
 from webapp.pagination import paginate
-from webapp.params import int_arg, text_arg
+from webapp.params import choice_arg, int_arg, text_arg
 from webapp.roles import Role
 from webapp.services import ServiceError, apply_error
 from webapp.taxonomy import services as terms
@@ -381,7 +381,7 @@ AUDIT_ENTITIES = tuple(ENTITY_LABELS)
 @bp.route("/nhat-ky")
 @admin_only
 def audit_log():
-    entity = request.args.get("entity", "")
+    entity = choice_arg("entity", AUDIT_ENTITIES)
     query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if entity:
         query = query.where(AuditEntry.entity_type == entity)

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.pagination import paginate
-from webapp.params import int_arg, text_arg
+from webapp.params import choice_arg, int_arg, text_arg
 from webapp.pieces import bp, services
 from webapp.pieces.forms import PieceForm, authors_from_request
 from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
@@ -78,7 +78,7 @@ def _unit_people(unit_id):
 @WRITERS
 def unit_pieces():
     """“Tin bài của đơn vị”: the unit's pieces, with state filter and search."""
-    state = request.args.get("state", "")
+    state = choice_arg("state", {s.value for s in PieceState})
     q = text_arg("q")
     query = select(Piece).where(Piece.unit_id == current_user.unit_id)
     if state in {s.value for s in PieceState}:
