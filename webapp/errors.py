@@ -110,13 +110,16 @@ def page(status: int, message: str | None = None, *, title: str | None = None, h
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     try:
         html = render_template(template, **context)
-    except Exception as err:
-        if not is_database_down(err):
-            raise
-        # The layout asked the database for the signed-in user: show the page as to a visitor.
+    except Exception as err:  # noqa: BLE001 - the error page itself must not fail
+        # The layout asked the database for the signed-in user (or something else in it
+        # failed): show the page as to a visitor, and at worst without the layout.
+        current_app.logger.warning("error page %s rendered as to a visitor: %r", status, err)
         _rollback()
         _forget_user()
-        html = render_template(template, **context)
+        try:
+            html = render_template(template, **context)
+        except Exception:  # noqa: BLE001
+            html = render_template("errors/_error.html", **context)
     response = make_response(html, status)
     response.vary.add("HX-Request")
     for name, value in (headers or {}).items():
@@ -170,7 +173,6 @@ def register(app) -> None:
         if is_database_down(original):
             return database_down(original)
         _rollback()
-        _forget_user()
         if isinstance(e, InternalServerError) or e.code == 500:
             app.logger.error("error on %s", request.path, exc_info=original or e)
         status = e.code if isinstance(e, HTTPException) and e.code else 500
