@@ -135,7 +135,7 @@ class Form(FlaskForm):
                 and _text_filter(type(field)) is _clean_line
                 and isinstance(typed, str)
                 and typed.strip()
-                and not field.data
+                and field.data == ""
             ):
                 # Only invisible characters were typed (or pasted): say so, keep nothing.
                 field.errors.append(
