@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, cookie_settings
-from webapp import access, dblocks, errors, formatting, idempotency, security_headers
+from webapp import access, dblocks, errors, formatting, idempotency, params, security_headers
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -53,9 +53,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: Config.TIMEZONE)
 
+    # Ids in URLs: a number no table can hold is a 404, not an overflow in SQL.
+    app.url_map.converters["int"] = params.IdConverter
     _import_models()
     _register_blueprints(app)
     app.before_request(access.enforce_access)
+    app.before_request(params.refuse_nul_bytes)
     errors.register(app)
     security_headers.register(app)
     formatting.register(app)

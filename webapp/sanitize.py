@@ -56,6 +56,8 @@ from bleach._vendor.html5lib.constants import tokenTypes as _TOKEN
 from bleach._vendor.html5lib.constants import voidElements as _VOID
 from bleach._vendor.html5lib.serializer import HTMLSerializer
 
+from webapp.text import clean_multiline
+
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
@@ -148,6 +150,8 @@ def clean_html(html_text: str | None) -> str:
     """Sanitise an article body to the news allowlist (see the module docstring)."""
     if not html_text:
         return ""
+    # NFC first: a body pasted from macOS or some Word versions comes decomposed.
+    html_text = clean_multiline(html_text)
     cleaned = _clean_once(html_text)
     # A few trees html5lib builds do not parse back the same once serialized (what a table
     # pushes out, "foster-parented" content), and a second cleaning would change them: so

@@ -15,8 +15,9 @@
     // Our error pages carry a heading that says what went wrong: show it.
     var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
     var h = doc.querySelector(".error-page h1");
-    var p = doc.querySelector(".error-page p");
-    if (h) text = h.textContent + (p ? ": " + p.textContent : "");
+    var p = doc.querySelector(".error-page .error-message");
+    var hint = doc.querySelector(".error-page .error-hint");
+    if (h) text = h.textContent + (p ? ": " + p.textContent : "") + (hint ? " " + hint.textContent : "");
     show(text);
   });
   document.addEventListener("htmx:sendError", function () {

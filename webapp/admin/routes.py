@@ -18,6 +18,7 @@ from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.inline import inline_edit, inline_row, list_changed, submit
 from webapp.pagination import paginate
+from webapp.params import choice_arg, int_arg, text_arg
 from webapp.roles import Role
 from webapp.services import ServiceError, apply_error
 from webapp.taxonomy import services as terms
@@ -138,8 +139,8 @@ def _all_units():
 @bp.route("/nguoi-dung")
 @admin_only
 def user_list():
-    q = request.args.get("q", "").strip()
-    unit_id = request.args.get("unit", type=int)
+    q = text_arg("q")
+    unit_id = int_arg("unit")
     role = request.args.get("role", "")
     query = select(User).order_by(User.active.desc(), User.full_name, User.id)
     if q:
@@ -447,7 +448,7 @@ def sign_in_log():
 @bp.route("/nhat-ky")
 @admin_only
 def audit_log():
-    entity = request.args.get("entity", "")
+    entity = choice_arg("entity", AUDIT_ENTITIES)
     query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if entity:
         query = query.where(AuditEntry.entity_type == entity)

@@ -11,7 +11,9 @@ from wtforms.validators import Length, Optional
 
 from webapp.admin.forms import MultiCheckboxField
 from webapp.forms import Form
+from webapp.params import MAX_ID
 from webapp.pieces.services import AuthorLine, PieceData
+from webapp.text import clean_line
 
 
 class PieceForm(Form):
@@ -76,10 +78,23 @@ def authors_from_request(form) -> list[AuthorLine]:
     shares = form.getlist("author_share")
     lines = []
     for user_id, name, share in zip(users, names, shares, strict=False):
-        if not (user_id or name.strip()):
+        if not (user_id or clean_line(name)):
             continue
-        # Not a number: no one's id (0), refused as a person one may not name.
-        person = (int(user_id) if user_id.isdigit() else 0) if user_id else None
         # A blank share means "split equally" (all blank) or is refused (some blank).
-        lines.append(AuthorLine(name=name, share=share.strip() or None, user_id=person))
+        lines.append(
+            AuthorLine(
+                name=clean_line(name),
+                share=share.strip() or None,
+                user_id=_author_id(user_id) if user_id else None,
+            )
+        )
     return lines
+
+
+def _author_id(raw: str) -> int:
+    """A co-author's user id from the form. Anything else is no one's id (0), refused on the
+    form as a person one may not name."""
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 10 or not 1 <= int(raw) <= MAX_ID:
+        return 0
+    return int(raw)

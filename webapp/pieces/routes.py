@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.pagination import paginate
+from webapp.params import choice_arg, int_arg, text_arg
 from webapp.pieces import bp, services
 from webapp.pieces.forms import PieceForm, authors_from_request
 from webapp.pieces.models import Attachment, Piece, PieceImage, PieceState, Revision, WorkflowEvent
@@ -78,8 +79,8 @@ def _unit_people(unit_id, piece=None):
 @WRITERS
 def unit_pieces():
     """“Tin bài của đơn vị”: the unit's pieces, with state filter and search."""
-    state = request.args.get("state", "")
-    q = request.args.get("q", "").strip()
+    state = choice_arg("state", {s.value for s in PieceState})
+    q = text_arg("q")
     query = select(Piece).where(Piece.unit_id == current_user.unit_id)
     if state in {s.value for s in PieceState}:
         query = query.where(Piece.state == state)
@@ -274,7 +275,7 @@ def _messages(refusals) -> list[str]:
 @WRITERS
 def author_row():
     """One more empty author row for the piece form."""
-    unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    unit_id = int_arg("unit") or current_user.unit_id
     if unit_id != current_user.unit_id and not services.may_name_anyone(current_user):
         unit_id = current_user.unit_id  # a contributor picks among their own unit's circle
     if not is_htmx():
@@ -608,8 +609,8 @@ def revisions(piece_id):
     ).all()
     by_number = {r.number: r for r in all_revisions}
     newest = all_revisions[-1].number if all_revisions else 0
-    a = request.args.get("a", type=int) or max(newest - 1, 1)
-    b = request.args.get("b", type=int) or newest
+    a = int_arg("a") or max(newest - 1, 1)
+    b = int_arg("b") or newest
     old, new = by_number.get(a), by_number.get(b)
     comparison = None
     if old and new:

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.params import BadParameter
 from webapp.pieces import uploads
 from webapp.pieces.models import (
     Attachment,
@@ -75,7 +76,12 @@ class PieceData:
 
 
 def check_version(piece: Piece, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != piece.version:
+    if expected_version is None:
+        return
+    raw = str(expected_version).strip()
+    if not raw.isdigit() or len(raw) > 10:  # not a version this app wrote into the form
+        raise BadParameter("version")
+    if int(raw) != piece.version:
         raise StaleError()
 
 

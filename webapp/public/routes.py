@@ -30,6 +30,7 @@ from webapp.pagination import paginate
 from webapp.pieces.models import Piece
 from webapp.public import bp, services
 from webapp.taxonomy.models import Category
+from webapp.text import normalize
 from webapp.timeutil import utcnow
 
 MAX_QUERY_LENGTH = 200
@@ -140,7 +141,7 @@ def article(piece_id: int, slug: str | None = None):
 @bp.route("/tim-kiem")
 @public
 def search():
-    q = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    q = normalize(request.args.get("q", "")).strip()[:MAX_QUERY_LENGTH]
     if not is_htmx():
         _count_visit()  # a page view; the requests made while typing are not
     query = services.search(q)

@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.pagination import paginate
+from webapp.params import int_arg
 from webapp.reminders import bp, services
 from webapp.reminders.forms import CountRuleForm, StageForm
 from webapp.reminders.models import ReminderKind, ReminderRun, ReminderStage
@@ -42,7 +43,7 @@ def _grouped(statuses):
 def index():
     """This month per unit, and the reminder log. htmx (pager, refresh): the log alone."""
     today = local_today()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = int_arg("unit")
     page = paginate(services.log_query(unit_id))
     if is_htmx():
         return render("reminders/index.html", "reminders/_log.html", page=page, unit_id=unit_id)

@@ -61,7 +61,7 @@ from webapp.royalties.services import accrue_for_piece
 from webapp.sanitize import clean_html, plain_text
 from webapp.services import ServiceError
 from webapp.taxonomy.models import Category, Genre, Topic
-from webapp.text import fold, slugify
+from webapp.text import clean_multiline, fold, slugify
 from webapp.timeutil import LOCAL_TZ, local_today, utcnow
 from webapp.units.models import Unit
 
@@ -323,6 +323,7 @@ def read_records(data: bytes | str) -> tuple[list[tuple[int, dict]], list[RowErr
             end = reader.line_num  # "abc"def on one line: the next line starts a new row
             continue
         end = reader.line_num
+        cells = [clean_multiline(c) for c in cells]  # NFC: an NFD copy is the same file
         if not any(c.strip() for c in cells):
             continue
         broken = next(

@@ -10,6 +10,7 @@ from webapp.access import roles
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.pagination import paginate
+from webapp.params import int_arg
 from webapp.pieces.models import Piece, PieceState
 from webapp.review import bp
 from webapp.roles import Role
@@ -44,15 +45,15 @@ def queue_query(args, user, now):
             lazyload(Piece.topics),
         )
     )
-    if unit_id := args.get("unit", type=int):
+    if unit_id := int_arg("unit", args=args):
         query = query.where(Piece.unit_id == unit_id)
     if args.get("group") in {g.value for g in UnitGroup}:
         query = query.where(Unit.group == args.get("group"))
-    if genre_id := args.get("genre", type=int):
+    if genre_id := int_arg("genre", args=args):
         query = query.where(Piece.genre_id == genre_id)
-    if category_id := args.get("category", type=int):
+    if category_id := int_arg("category", args=args):
         query = query.where(Piece.category_id == category_id)
-    if (age := args.get("age", type=int)) in AGES:
+    if (age := int_arg("age", args=args)) in AGES:
         query = query.where(Piece.submitted_at <= now - timedelta(days=age))
     if args.get("mine") == "1":
         query = query.where(Piece.claimed_by_id == user.id)

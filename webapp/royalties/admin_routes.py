@@ -45,6 +45,7 @@ from webapp.royalties.models import (
     TaxRule,
 )
 from webapp.taxonomy.models import Genre
+from webapp.text import normalize
 from webapp.timeutil import local_today
 from webapp.units.models import Unit
 
@@ -577,7 +578,7 @@ def _payees_query(q: str):
 
 def _payees_page(fragment, form=None, status=200):
     """The payees page; htmx gets the table (search, pages) or the panel (after adding)."""
-    q = request.args.get("q", "").strip()
+    q = normalize(request.args.get("q", "")).strip()
     return render(
         "royalties/admin/payees.html",
         f"royalties/admin/{fragment}.html",

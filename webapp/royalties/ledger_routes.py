@@ -25,6 +25,7 @@ from webapp.formatting import money
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.pagination import paginate
+from webapp.params import int_arg
 from webapp.pieces.models import Piece
 from webapp.roles import Role
 from webapp.royalties import bp, calc, services
@@ -157,9 +158,9 @@ def current_open_period(today: date | None = None) -> str:
 def _ledger_filters(args) -> dict:
     kinds = {k.value for k in EntryKind}
     return {
-        "unit_id": args.get("unit", type=int),
-        "payee_id": args.get("payee", type=int),
-        "genre_id": args.get("genre", type=int),
+        "unit_id": int_arg("unit", args=args),
+        "payee_id": int_arg("payee", args=args),
+        "genre_id": int_arg("genre", args=args),
         "kind": args.get("kind") if args.get("kind") in kinds else None,
     }
 
@@ -509,7 +510,7 @@ def _chart_texts(year: int) -> ChartTexts:
 def budget():
     """Kinh phí: the year's budget, spent, remaining, projected, and a chart by month."""
     today = local_today()
-    year = request.args.get("nam", type=int) or today.year
+    year = int_arg("nam", minimum=1900, maximum=2100) or today.year
     if not 2000 <= year <= 2100:
         abort(404)
     figures = services.budget_status(year, today)
