@@ -154,7 +154,10 @@ def test_blank_shares_mean_an_equal_split_and_half_blank_is_refused(client):
     assert "Ghi tỉ lệ cho tất cả tác giả, hoặc để trống tỉ lệ của tất cả" in r.get_data(
         as_text=True
     )
-    assert db.session.scalar(select(func.count(Piece.id))) == 1
+    # Nothing lost: the second one is kept as a draft, not sent.
+    kept = db.session.scalar(select(Piece).where(Piece.title == "Tin khác"))
+    assert kept is not None and kept.state is PieceState.DRAFT
+    assert db.session.scalar(select(func.count(Piece.id))) == 2
 
 
 def test_images_are_added_in_place_and_bad_files_refused(client, app):
