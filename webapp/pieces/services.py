@@ -75,13 +75,20 @@ class PieceData:
     authors: list[AuthorLine] = field(default_factory=list)
 
 
-def check_version(piece: Piece, expected_version) -> None:
-    if expected_version is None:
-        return
+def form_version(expected_version) -> int | None:
+    """The piece version a form carried back: None when it carried none; a bad request when
+    it is not a version this app wrote into the form."""
+    if expected_version is None or str(expected_version).strip() == "":
+        return None
     raw = str(expected_version).strip()
-    if not raw.isdigit() or len(raw) > 10:  # not a version this app wrote into the form
+    if not raw.isdigit() or len(raw) > 10:
         raise BadParameter("version")
-    if int(raw) != piece.version:
+    return int(raw)
+
+
+def check_version(piece: Piece, expected_version) -> None:
+    version = form_version(expected_version)
+    if version is not None and version != piece.version:
         raise StaleError()
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.notifications import services as notifications
 from webapp.pieces.models import Piece, PieceState, WorkflowEvent
-from webapp.pieces.services import NotAllowed, StaleError, problems_before_submit
+from webapp.pieces.services import NotAllowed, StaleError, form_version, problems_before_submit
 from webapp.review import workflow
 from webapp.review.workflow import Action
 from webapp.royalties import rules
@@ -88,7 +88,8 @@ def transition(
     """Move ``piece`` by ``action``; ``user`` is None only for the job runner."""
     now = now or utcnow()
     rule = workflow.TRANSITIONS[action]
-    if expected_version not in (None, "") and int(expected_version) != piece.version:
+    expected = form_version(expected_version)
+    if expected is not None and expected != piece.version:
         raise conflict_for(piece.id, action)
     if piece.state not in rule.sources:
         conflict = conflict_for(piece.id, action)
