@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, login, post
 from tests.factories import PASSWORD, make_user
@@ -282,3 +282,50 @@ def test_when_required_it_cannot_be_switched_off(client, required):
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(User, user.id).has_two_factor
+
+
+def test_guessed_codes_count_against_the_account_and_the_password_does_not_reset_them(client, app):
+    """Rounds of password + five guessed codes must not go on for ever: the wrong codes
+    count like wrong passwords, and the right password alone resets nothing."""
+    user = make_user("accountant")
+    login(client, user)
+    _enable(client, user)
+    post(client, "/dang-xuat")
+    guesser = app.test_client()
+    locked = None
+    for _round in range(3):
+        assert _password_step(guesser, user).location.endswith("/dang-nhap/ma-xac-thuc")
+        for _ in range(5):
+            answer = post(guesser, "/dang-nhap/ma-xac-thuc", {"code": "000000"})
+            if answer.status_code == 302 and answer.location.endswith("/dang-nhap"):
+                locked = answer
+                break
+        if locked is not None:
+            break
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None  # the account is locked
+    page = guesser.get("/dang-nhap", follow_redirects=True).get_data(as_text=True)
+    assert "Quá nhiều lần đăng nhập sai" in page
+    # Even the right password is refused now, as after five wrong passwords.
+    assert _password_step(guesser, user).status_code == 429
+
+
+def test_the_sign_in_is_logged_once_the_code_is_given(client, app):
+    user = make_user("accountant")
+    login(client, user)
+    secret, _codes = _enable(client, user)
+    post(client, "/dang-xuat")
+
+    def sign_ins():
+        return db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.action == "sign_in", AuditEntry.entity_id == user.id
+            )
+        )
+
+    before = sign_ins()
+    fresh = app.test_client()
+    _password_step(fresh, user)
+    assert sign_ins() == before  # the password alone is not a sign-in
+    post(fresh, "/dang-nhap/ma-xac-thuc", {"code": _now_code(secret, 1)})
+    assert sign_ins() == before + 1

@@ -109,14 +109,32 @@ def authenticate(username: str, password: str, origin: Origin | None = None) -> 
         if locked_until is not None:
             return SignIn(None, _minutes_left(locked_until, now))
         return SignIn(None)
+    if user.has_two_factor:
+        # Not signed in yet: the failure count stands until the second factor is given too,
+        # so that the right password cannot reset it between rounds of guessed codes.
+        return SignIn(user)
+    complete_sign_in(user, origin)
+    return SignIn(user)
+
+
+def complete_sign_in(user: User, origin: Origin | None) -> None:
+    """Every factor is given: reset the failure count, note the time, log the sign-in."""
     if user.failed_logins or user.first_failed_login_at or user.locked_until:
         user.failed_logins = 0
         user.first_failed_login_at = None
         user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     _account_event(SIGN_IN, user, origin, actor=user)
     db.session.flush()
-    return SignIn(user)
+
+
+def second_factor_failed(user: User, origin: Origin | None) -> int | None:
+    """A wrong one-time code counts like a wrong password; the minutes of the lock when
+    this failure locked the account."""
+    now = utcnow()
+    _account_event(SIGN_IN_FAILED, user, origin, actor=user)
+    locked_until = _failure(user, now, origin)
+    return _minutes_left(locked_until, now) if locked_until is not None else None
 
 
 def _failure(user: User, now, origin: Origin | None):

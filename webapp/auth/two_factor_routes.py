@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from webapp import access
 from webapp.access import public, signed_in
-from webapp.auth import bp, totp, two_factor
+from webapp.audit.services import Origin
+from webapp.auth import bp, services, totp, two_factor
 from webapp.auth.forms import TwoFactorCodeForm, TwoFactorDisableForm
 from webapp.auth.models import User
 from webapp.extensions import db
@@ -58,8 +59,14 @@ def login_code():
     pending, user = found
     form = TwoFactorCodeForm()
     status = 200
+    origin = Origin(request.remote_addr, request.user_agent.string)
     if form.validate_on_submit():
+        if (minutes := services.lock_minutes_left(user)) is not None:
+            session.pop(PENDING, None)
+            flash(_("Quá nhiều lần đăng nhập sai; thử lại sau %(n)s phút.", n=minutes), "error")
+            return redirect(url_for("auth.login"))
         if two_factor.verify(user, form.code.data):
+            services.complete_sign_in(user, origin)
             # A fresh session, as at any sign-in: nothing of the one before but the language.
             locale = session.get("locale")
             session.clear()
@@ -68,9 +75,14 @@ def login_code():
             login_user(user, remember=pending["remember"])
             db.session.commit()
             return redirect(pending["next"])
+        locked = services.second_factor_failed(user, origin)
         db.session.commit()
         pending["tries"] = pending.get("tries", 0) + 1
         session[PENDING] = pending
+        if locked is not None:
+            session.pop(PENDING, None)
+            flash(_("Quá nhiều lần đăng nhập sai; thử lại sau %(n)s phút.", n=locked), "error")
+            return redirect(url_for("auth.login"))
         if pending["tries"] >= MAX_CODE_TRIES:
             session.pop(PENDING, None)
             flash(_("Nhập sai mã quá nhiều lần. Vui lòng đăng nhập lại."), "error")
