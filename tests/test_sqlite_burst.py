@@ -11,6 +11,7 @@ import html.parser
 import http.cookiejar
 import os
 import re
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -150,14 +151,15 @@ def _make_contributors(database: Path, count: int) -> list[str]:
             for i in range(count):
                 cursor = conn.execute(
                     "INSERT INTO users (username, full_name, email, unit_id, password_hash,"
-                    " active, submission_alerts, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, 1, 'immediate', CURRENT_TIMESTAMP)",
+                    " active, submission_alerts, created_at, session_token, failed_logins)"
+                    " VALUES (?, ?, ?, ?, ?, 1, 'immediate', CURRENT_TIMESTAMP, ?, 0)",
                     (
                         f"ctv{i:02d}",
                         f"Cộng tác viên {i}",
                         f"ctv{i:02d}@example.org",
                         unit_id,
                         password_hash,
+                        secrets.token_urlsafe(32),
                     ),
                 )
                 for role in roles:
