@@ -229,6 +229,7 @@ def test_the_admin_resets_a_lost_phone_and_it_is_audited(client, app):
         )
     )
     assert entry is not None and entry.actor_id == admin.id
+    assert entry.ip_address == "127.0.0.1" and entry.user_agent  # where it was done from
     audit_page = client.get("/quan-tri/nhat-ky").get_data(as_text=True)
     assert "Quản trị xóa xác thực hai bước" in audit_page
     # Back to a password alone.

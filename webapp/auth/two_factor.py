@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, update
 
-from webapp.audit.services import record
+from webapp.audit.services import Origin, record_account_event
 from webapp.auth import totp
 from webapp.auth.models import RecoveryCode, User
 from webapp.extensions import db
@@ -51,7 +51,7 @@ def _take_step(user: User, code: str) -> bool:
     return bool(taken)
 
 
-def _take_recovery_code(user: User, code: str) -> bool:
+def _take_recovery_code(user: User, code: str, origin: Origin | None) -> bool:
     used = db.session.execute(
         update(RecoveryCode)
         .where(
@@ -63,16 +63,16 @@ def _take_recovery_code(user: User, code: str) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     if used:
-        record(user, "two_factor_recovery_used", user, {})
+        record_account_event(user, "two_factor_recovery_used", user, origin)
     return bool(used)
 
 
-def verify(user: User, code: str) -> bool:
+def verify(user: User, code: str, origin: Origin | None = None) -> bool:
     """Whether ``code`` (from the app, or a recovery code) is good for ``user``, now, once."""
     if not user.has_two_factor:
         return False
     if totp.looks_like_recovery_code(code):
-        return _take_recovery_code(user, code)
+        return _take_recovery_code(user, code, origin)
     return _take_step(user, code)
 
 
@@ -85,7 +85,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def enable(user: User, secret: str, code: str) -> list[str]:
+def enable(user: User, secret: str, code: str, origin: Origin | None = None) -> list[str]:
     """Switch the second factor on once the app shows the right code; the recovery codes."""
     if user.has_two_factor:
         raise ServiceError(_("Xác thực hai bước đã được bật."))
@@ -99,29 +99,29 @@ def enable(user: User, secret: str, code: str) -> list[str]:
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
-    record(user, "two_factor_enable", user, {})
+    record_account_event(user, "two_factor_enable", user, origin)
     db.session.flush()
     return codes
 
 
-def disable(user: User, password: str, code: str) -> None:
+def disable(user: User, password: str, code: str, origin: Origin | None = None) -> None:
     """Switch it off: the password and a current code (or a recovery code) are asked for."""
     if not user.check_password(password or ""):
         raise ServiceError(_("Mật khẩu không đúng."), "password")
-    if not verify(user, code):
+    if not verify(user, code, origin):
         raise ServiceError(_("Mã xác thực không đúng hoặc đã dùng."), "code")
     if required_for(user):
         raise ServiceError(_("Vai trò của bạn bắt buộc dùng xác thực hai bước; không tắt được."))
     _clear(user)
-    record(user, "two_factor_disable", user, {})
+    record_account_event(user, "two_factor_disable", user, origin)
     db.session.flush()
 
 
-def regenerate_recovery_codes(user: User, code: str) -> list[str]:
-    if not verify(user, code):
+def regenerate_recovery_codes(user: User, code: str, origin: Origin | None = None) -> list[str]:
+    if not verify(user, code, origin):
         raise ServiceError(_("Mã xác thực không đúng hoặc đã dùng."), "code")
     codes = _new_recovery_codes(user)
-    record(user, "two_factor_recovery_codes", user, {})
+    record_account_event(user, "two_factor_recovery_codes", user, origin)
     db.session.flush()
     return codes
 
@@ -130,12 +130,12 @@ def remaining_recovery_codes(user: User) -> int:
     return db.session.query(RecoveryCode).filter_by(user_id=user.id, used_at=None).count()
 
 
-def admin_reset(actor: User, user: User) -> None:
+def admin_reset(actor: User, user: User, origin: Origin | None = None) -> None:
     """The admin clears a user's second factor (a lost phone); the user sets it up again."""
     if not user.has_two_factor:
         raise ServiceError(_("Tài khoản này chưa bật xác thực hai bước."))
     _clear(user)
-    record(actor, "two_factor_reset", user, {})
+    record_account_event(actor, "two_factor_reset", user, origin)
     db.session.flush()
 
 

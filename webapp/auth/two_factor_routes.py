@@ -23,6 +23,10 @@ PENDING_SECONDS = 300
 MAX_CODE_TRIES = 5
 
 
+def _origin() -> Origin:
+    return Origin(request.remote_addr, request.user_agent.string)
+
+
 def begin_second_step(user: User, remember: bool, next_url: str):
     """After the right password: ask for the code before signing in. Returns the redirect."""
     session[PENDING] = {
@@ -59,13 +63,13 @@ def login_code():
     pending, user = found
     form = TwoFactorCodeForm()
     status = 200
-    origin = Origin(request.remote_addr, request.user_agent.string)
+    origin = _origin()
     if form.validate_on_submit():
         if (minutes := services.lock_minutes_left(user)) is not None:
             session.pop(PENDING, None)
             flash(_("Quá nhiều lần đăng nhập sai; thử lại sau %(n)s phút.", n=minutes), "error")
             return redirect(url_for("auth.login"))
-        if two_factor.verify(user, form.code.data):
+        if two_factor.verify(user, form.code.data, origin):
             services.complete_sign_in(user, origin)
             # A fresh session, as at any sign-in: nothing of the one before but the language.
             locale = session.get("locale")
@@ -134,7 +138,7 @@ def two_factor_enable():
     if not form.validate_on_submit():
         return _page(form=form, status=422)
     try:
-        codes = two_factor.enable(current_user, _setup_secret(), form.code.data)
+        codes = two_factor.enable(current_user, _setup_secret(), form.code.data, _origin())
     except ServiceError as err:
         db.session.rollback()
         apply_error(form, err)
@@ -152,7 +156,7 @@ def two_factor_disable():
     if not form.validate_on_submit():
         return _page(disable_form=form, status=422)
     try:
-        two_factor.disable(current_user, form.password.data, form.code.data)
+        two_factor.disable(current_user, form.password.data, form.code.data, _origin())
     except ServiceError as err:
         db.session.commit()  # a code that was used stays used
         apply_error(form, err)
@@ -169,7 +173,7 @@ def two_factor_recovery_codes():
     if not form.validate_on_submit():
         return _page(form=form, status=422)
     try:
-        codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
+        codes = two_factor.regenerate_recovery_codes(current_user, form.code.data, _origin())
     except ServiceError as err:
         db.session.rollback()
         apply_error(form, err)
