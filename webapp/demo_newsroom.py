@@ -236,6 +236,13 @@ def _act(user, piece, action: Action, at: datetime, **kwargs):
     return review.transition(user, piece, action, now=at, **kwargs)
 
 
+def _turn_down(piece, submitter, editor, action: Action, at: datetime, reason: str) -> None:
+    """Sent, claimed and returned (or rejected) with a reason: the unit is told."""
+    _act(submitter, piece, Action.SUBMIT, at - timedelta(hours=4))
+    _act(editor, piece, Action.CLAIM, at - timedelta(hours=2))
+    _act(editor, piece, action, at, comment=reason)
+
+
 def _publish(piece, editor, submitter, at: datetime) -> None:
     _act(submitter, piece, Action.SUBMIT, at - timedelta(hours=5))
     _act(editor, piece, Action.CLAIM, at - timedelta(hours=3))
@@ -413,14 +420,13 @@ def load_live_month(now: datetime | None = None) -> int:
         "Kinh tế",
         "xã Ia Băng",
     )
-    _act(nongnghiep, piece, Action.SUBMIT, clock.ago(days=3))
-    _act(editor, piece, Action.CLAIM, clock.ago(days=2, hours=20))
-    _act(
-        editor,
+    _turn_down(
         piece,
+        nongnghiep,
+        editor,
         Action.RETURN,
         clock.ago(days=2, hours=18),
-        comment="Đề nghị bổ sung diện tích chuyển đổi (ha) và tên các cây trồng thay thế.",
+        "Đề nghị bổ sung diện tích chuyển đổi (ha) và tên các cây trồng thay thế.",
     )
     categories, topics, genres = _lists()
     pieces.save_piece(
@@ -450,14 +456,13 @@ def load_live_month(now: datetime | None = None) -> int:
         "Quốc phòng - an ninh",
         "thị trấn Đak Đoa",
     )
-    _act(congan, piece, Action.SUBMIT, clock.ago(days=2))
-    _act(chief, piece, Action.CLAIM, clock.ago(days=1, hours=22))
-    _act(
-        chief,
+    _turn_down(
         piece,
+        congan,
+        chief,
         Action.RETURN,
         clock.ago(days=1, hours=20),
-        comment="Tin còn sơ sài: cần nêu số vụ việc, kết quả xử lý và ảnh minh họa.",
+        "Tin còn sơ sài: cần nêu số vụ việc, kết quả xử lý và ảnh minh họa.",
     )
 
     # Rejected: an internal notice, not for the portal.
@@ -469,14 +474,13 @@ def load_live_month(now: datetime | None = None) -> int:
         "Chính trị",
         "thị trấn Đak Đoa",
     )
-    _act(huyendoan, piece, Action.SUBMIT, clock.ago(days=4))
-    _act(editor, piece, Action.CLAIM, clock.ago(days=3, hours=22))
-    _act(
-        editor,
+    _turn_down(
         piece,
+        huyendoan,
+        editor,
         Action.REJECT,
         clock.ago(days=3, hours=20),
-        comment="Thông báo nội bộ của đơn vị, không thuộc nội dung đăng trên Trang TTĐT.",
+        "Thông báo nội bộ của đơn vị, không thuộc nội dung đăng trên Trang TTĐT.",
     )
 
     # Drafts still being written.

@@ -10,10 +10,10 @@ from webapp.admin import bp
 from webapp.admin.forms import GenreForm, TermForm, UnitForm, UserForm
 from webapp.audit.labels import ENTITY_LABELS
 from webapp.audit.models import AuditEntry
-from webapp.audit.services import Origin
 from webapp.auth import services as users
 from webapp.auth import two_factor
 from webapp.auth.models import User, UserRole
+from webapp.auth.sessions import request_origin
 from webapp.extensions import db
 from webapp.forms import ActionForm
 from webapp.htmx import is_htmx, render
@@ -253,9 +253,7 @@ def user_reset_two_factor(user_id):
     user = db.get_or_404(User, user_id)
     _require_action_form()
     try:
-        two_factor.admin_reset(
-            current_user, user, Origin(request.remote_addr, request.user_agent.string)
-        )
+        two_factor.admin_reset(current_user, user, request_origin())
     except ServiceError as err:
         db.session.rollback()
         flash(str(err.message), "error")

@@ -4,22 +4,19 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from config import Config
 from webapp import dblocks
 from webapp.access import public, signed_in
-from webapp.audit.services import Origin
 from webapp.auth import bp, services, two_factor_routes
 from webapp.auth.forms import ChangePasswordForm, LoginForm
+from webapp.auth.sessions import request_origin, start_session
 from webapp.demo_data import DEMO_PASSWORD
 from webapp.extensions import db, limiter
 from webapp.forms import ActionForm
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.services import ServiceError, apply_error
-
-# What survives the new session given at sign-in (a session id chosen before it is void).
-KEPT_AT_SIGN_IN = ("locale",)
 
 
 def _safe_next(target: str | None) -> str:
@@ -28,19 +25,6 @@ def _safe_next(target: str | None) -> str:
         if not urlsplit(target).netloc:
             return target
     return url_for("dashboard.home")
-
-
-def _origin() -> Origin:
-    """The client's address (from ProxyFix behind the reverse proxy) and browser."""
-    return Origin(request.remote_addr, request.user_agent.string)
-
-
-def _start_session(user, remember: bool) -> None:
-    """A fresh session for the signed-in user: nothing of the one before but the language."""
-    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
-    session.clear()
-    session.update(kept)
-    login_user(user, remember=remember)
 
 
 def _has_remember_cookie() -> bool:
@@ -79,14 +63,14 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data, _origin())
+        result = services.authenticate(form.username.data, form.password.data, request_origin())
         if result.user is not None and result.user.has_two_factor:
             db.session.commit()
             return two_factor_routes.begin_second_step(
                 result.user, form.remember.data, _safe_next(request.args.get("next"))
             )
         if result.user is not None:
-            _start_session(result.user, remember=form.remember.data)
+            start_session(result.user, remember=form.remember.data)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         g.sign_in_failed = True
@@ -123,7 +107,7 @@ def login():
 def logout():
     if ActionForm().validate_on_submit():
         if current_user.is_authenticated:
-            services.sign_out(current_user, _origin())
+            services.sign_out(current_user, request_origin())
             db.session.commit()
         logout_user()
         flash(_("Bạn đã đăng xuất."), "info")
@@ -145,7 +129,7 @@ def account():
 def logout_everywhere():
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.sign_out(current_user, _origin(), everywhere=True)
+    services.sign_out(current_user, request_origin(), everywhere=True)
     db.session.commit()
     logout_user()
     flash(_("Bạn đã đăng xuất khỏi mọi thiết bị."), "info")
@@ -159,7 +143,7 @@ def change_password():
     status = 200
     if form.validate_on_submit():
         refusal = services.check_current_password(
-            current_user, form.current_password.data, _origin()
+            current_user, form.current_password.data, request_origin()
         )
         db.session.commit()  # a wrong password counts against the account, as at sign-in
         if refusal is not None:
@@ -168,7 +152,10 @@ def change_password():
         else:
             try:
                 services.change_password(
-                    current_user, form.current_password.data, form.new_password.data, _origin()
+                    current_user,
+                    form.current_password.data,
+                    form.new_password.data,
+                    request_origin(),
                 )
             except ServiceError as err:
                 db.session.rollback()
@@ -178,7 +165,7 @@ def change_password():
                 remember = _has_remember_cookie()
                 db.session.commit()
                 # Every other session has ended; this one goes on, with the new token.
-                _start_session(current_user._get_current_object(), remember=remember)
+                start_session(current_user._get_current_object(), remember=remember)
                 flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
                 if is_htmx():
                     return hx_redirect(url_for("auth.account"))

@@ -4,15 +4,15 @@ import time
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from markupsafe import Markup
 
 from webapp import access
 from webapp.access import public, signed_in
-from webapp.audit.services import Origin
 from webapp.auth import bp, services, totp, two_factor
 from webapp.auth.forms import TwoFactorCodeForm, TwoFactorDisableForm
 from webapp.auth.models import User
+from webapp.auth.sessions import request_origin, start_session
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_htmx, render
 from webapp.services import ServiceError, apply_error
@@ -21,10 +21,6 @@ PENDING = "two_factor_pending"  # the user who gave the right password, awaiting
 SETUP = "two_factor_setup"  # a secret being set up, until the app's first code confirms it
 PENDING_SECONDS = 300
 MAX_CODE_TRIES = 5
-
-
-def _origin() -> Origin:
-    return Origin(request.remote_addr, request.user_agent.string)
 
 
 def begin_second_step(user: User, remember: bool, next_url: str):
@@ -63,7 +59,7 @@ def login_code():
     pending, user = found
     form = TwoFactorCodeForm()
     status = 200
-    origin = _origin()
+    origin = request_origin()
     if form.validate_on_submit():
         if (minutes := services.lock_minutes_left(user)) is not None:
             session.pop(PENDING, None)
@@ -71,12 +67,7 @@ def login_code():
             return redirect(url_for("auth.login"))
         if two_factor.verify(user, form.code.data, origin):
             services.complete_sign_in(user, origin)
-            # A fresh session, as at any sign-in: nothing of the one before but the language.
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            login_user(user, remember=pending["remember"])
+            start_session(user, remember=pending["remember"])
             db.session.commit()
             return redirect(pending["next"])
         locked = services.second_factor_failed(user, origin)
@@ -138,7 +129,7 @@ def two_factor_enable():
     if not form.validate_on_submit():
         return _page(form=form, status=422)
     try:
-        codes = two_factor.enable(current_user, _setup_secret(), form.code.data, _origin())
+        codes = two_factor.enable(current_user, _setup_secret(), form.code.data, request_origin())
     except ServiceError as err:
         db.session.rollback()
         apply_error(form, err)
@@ -156,7 +147,7 @@ def two_factor_disable():
     if not form.validate_on_submit():
         return _page(disable_form=form, status=422)
     try:
-        two_factor.disable(current_user, form.password.data, form.code.data, _origin())
+        two_factor.disable(current_user, form.password.data, form.code.data, request_origin())
     except ServiceError as err:
         db.session.commit()  # a code that was used stays used
         apply_error(form, err)
@@ -173,7 +164,7 @@ def two_factor_recovery_codes():
     if not form.validate_on_submit():
         return _page(form=form, status=422)
     try:
-        codes = two_factor.regenerate_recovery_codes(current_user, form.code.data, _origin())
+        codes = two_factor.regenerate_recovery_codes(current_user, form.code.data, request_origin())
     except ServiceError as err:
         db.session.rollback()
         apply_error(form, err)
